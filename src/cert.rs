@@ -1,0 +1,372 @@
+//! X.509 certificates, parsed once into what verification needs.
+//!
+//! Parsing is as lenient as OpenSSL's `d2i_X509`: a certificate whose validity
+//! strings are malformed, or whose extension values do not decode, still parses
+//! (the problems surface as verification errors, as they do in OpenSSL), while
+//! a structurally broken certificate does not.
+
+use std::fmt;
+use std::ops::Range;
+use std::sync::{Arc, OnceLock};
+
+use crate::algorithm::{AlgorithmIdentifier, KeyFamily, KeyProblem, PublicKey};
+use crate::asn1::{self, tag, Asn1Error, Reader, Tlv};
+use crate::extensions::Extensions;
+use crate::name;
+use crate::time::UnixTime;
+
+/// A parsed certificate. Cheap to clone (the DER is shared).
+#[derive(Clone)]
+pub struct Certificate {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    der: Box<[u8]>,
+    tbs: Range<usize>,
+    signature_algorithm: Range<usize>,
+    signature: Range<usize>,
+    serial: Range<usize>,
+    issuer: Range<usize>,
+    subject: Range<usize>,
+    spki: Range<usize>,
+    /// 0 for v1 (version field absent or 0), 2 for v3.
+    version: u8,
+    not_before: Option<UnixTime>,
+    not_after: Option<UnixTime>,
+    canonical_issuer: Option<Vec<u8>>,
+    canonical_subject: Option<Vec<u8>>,
+    extensions: Extensions,
+    fingerprint: [u8; 32],
+    key: OnceLock<Result<PublicKey, KeyProblem>>,
+}
+
+/// Which validity field a format error is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValidityField {
+    /// `notBefore`
+    NotBefore,
+    /// `notAfter`
+    NotAfter,
+}
+
+impl fmt::Display for ValidityField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::NotBefore => "notBefore",
+            Self::NotAfter => "notAfter",
+        })
+    }
+}
+
+fn range_of(outer: &[u8], inner: &[u8]) -> Range<usize> {
+    let start = inner.as_ptr().addr() - outer.as_ptr().addr();
+    start..start + inner.len()
+}
+
+impl Certificate {
+    /// Parses one DER certificate (exactly `der`, no trailing bytes).
+    ///
+    /// # Errors
+    /// The bytes are not a structurally valid X.509 certificate.
+    pub fn from_der(der: &[u8]) -> Result<Self, Asn1Error> {
+        let cert = asn1::parse_one(der)?.expect(tag::SEQUENCE)?;
+        let mut r = cert.reader();
+        let tbs = r.expect(tag::SEQUENCE)?;
+        let sig_alg = r.expect(tag::SEQUENCE)?;
+        AlgorithmIdentifier::parse(sig_alg)?;
+        let sig_bits = r.expect(tag::BIT_STRING)?;
+        r.finish()?;
+        let signature = match sig_bits.value.split_first() {
+            Some((0, sig)) => sig,
+            _ => return Err(Asn1Error::BadValue),
+        };
+
+        let mut t = tbs.reader();
+        let version = match t.optional(tag::ctx_cons(0))? {
+            Some(v) => {
+                let v = asn1::parse_one(v.value)?.expect(tag::INTEGER)?;
+                match v.value {
+                    [n @ 0..=2] => *n,
+                    _ => return Err(Asn1Error::BadValue),
+                }
+            }
+            None => 0,
+        };
+        let serial = t.expect(tag::INTEGER)?;
+        if serial.value.is_empty() {
+            return Err(Asn1Error::BadValue);
+        }
+        AlgorithmIdentifier::parse(t.expect(tag::SEQUENCE)?)?;
+        let issuer = t.expect(tag::SEQUENCE)?;
+        let validity = t.expect(tag::SEQUENCE)?;
+        let subject = t.expect(tag::SEQUENCE)?;
+        let spki = t.expect(tag::SEQUENCE)?;
+        t.optional(tag::ctx_prim(1))?;
+        t.optional(tag::ctx_prim(2))?;
+        let extensions = match t.optional(tag::ctx_cons(3))? {
+            Some(e) => Extensions::parse(asn1::parse_one(e.value)?)?,
+            None => Extensions::default(),
+        };
+        t.finish()?;
+
+        let mut v = validity.reader();
+        let time = |tlv: Tlv<'_>| match tlv.tag {
+            tag::UTC_TIME | tag::GENERALIZED_TIME => Ok(UnixTime::from_x509(tlv.tag, tlv.value)),
+            found => Err(Asn1Error::UnexpectedTag {
+                expected: tag::UTC_TIME,
+                found,
+            }),
+        };
+        let not_before = time(v.any()?)?;
+        let not_after = time(v.any()?)?;
+        v.finish()?;
+
+        let fingerprint = crate::algorithm::DigestAlgorithm::Sha256.digest(&[der]);
+        let mut fp = [0u8; 32];
+        fp.copy_from_slice(fingerprint.as_ref());
+        Ok(Self {
+            inner: Arc::new(Inner {
+                der: der.into(),
+                tbs: range_of(der, tbs.raw),
+                signature_algorithm: range_of(der, sig_alg.raw),
+                signature: range_of(der, signature),
+                serial: range_of(der, serial.value),
+                issuer: range_of(der, issuer.raw),
+                subject: range_of(der, subject.raw),
+                spki: range_of(der, spki.raw),
+                version,
+                not_before,
+                not_after,
+                canonical_issuer: name::canonical(issuer.raw).ok(),
+                canonical_subject: name::canonical(subject.raw).ok(),
+                extensions,
+                fingerprint: fp,
+                key: OnceLock::new(),
+            }),
+        })
+    }
+
+    /// The complete DER encoding.
+    pub fn der(&self) -> &[u8] {
+        &self.inner.der
+    }
+
+    fn slice(&self, r: &Range<usize>) -> &[u8] {
+        &self.inner.der[r.clone()]
+    }
+
+    pub(crate) fn tbs(&self) -> &[u8] {
+        self.slice(&self.inner.tbs)
+    }
+
+    pub(crate) fn signature_algorithm(&self) -> AlgorithmIdentifier<'_> {
+        // Validated in `from_der`.
+        asn1::parse_one(self.slice(&self.inner.signature_algorithm))
+            .and_then(AlgorithmIdentifier::parse)
+            .unwrap_or(AlgorithmIdentifier {
+                oid: &[],
+                params: None,
+            })
+    }
+
+    pub(crate) fn signature(&self) -> &[u8] {
+        self.slice(&self.inner.signature)
+    }
+
+    /// The serial number's INTEGER content octets.
+    pub(crate) fn serial_bytes(&self) -> &[u8] {
+        self.slice(&self.inner.serial)
+    }
+
+    /// The serial number in upper-case hex, as `openssl x509 -serial` prints it.
+    pub fn serial_hex(&self) -> String {
+        hex_upper(asn1::integer_magnitude(self.serial_bytes()))
+    }
+
+    /// The DER issuer name.
+    pub(crate) fn issuer_der(&self) -> &[u8] {
+        self.slice(&self.inner.issuer)
+    }
+
+    /// The DER subject name.
+    pub(crate) fn subject_der(&self) -> &[u8] {
+        self.slice(&self.inner.subject)
+    }
+
+    /// The subject as `C=.., O=.., CN=..`.
+    pub fn subject(&self) -> String {
+        name::display(self.subject_der())
+    }
+
+    /// The issuer as `C=.., O=.., CN=..`.
+    pub fn issuer(&self) -> String {
+        name::display(self.issuer_der())
+    }
+
+    pub(crate) fn spki(&self) -> &[u8] {
+        self.slice(&self.inner.spki)
+    }
+
+    /// The SubjectPublicKeyInfo algorithm's key family.
+    pub(crate) fn key_family(&self) -> Option<KeyFamily> {
+        let spki = asn1::parse_one(self.spki()).ok()?;
+        let alg = spki.reader().any().and_then(AlgorithmIdentifier::parse).ok()?;
+        KeyFamily::of_key(alg.oid)
+    }
+
+    /// The public key, parsed on first use and cached.
+    pub(crate) fn public_key(&self) -> Result<&PublicKey, KeyProblem> {
+        self.inner
+            .key
+            .get_or_init(|| PublicKey::from_spki(self.spki()))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// 1 or 3, as printed by `openssl x509 -text`.
+    pub fn version(&self) -> u8 {
+        self.inner.version + 1
+    }
+
+    /// `notBefore`, or `None` when its encoding is not strictly valid.
+    pub fn not_before(&self) -> Option<UnixTime> {
+        self.inner.not_before
+    }
+
+    /// `notAfter`, or `None` when its encoding is not strictly valid.
+    pub fn not_after(&self) -> Option<UnixTime> {
+        self.inner.not_after
+    }
+
+    pub(crate) fn canonical_subject(&self) -> Option<&[u8]> {
+        self.inner.canonical_subject.as_deref()
+    }
+
+    pub(crate) fn canonical_issuer(&self) -> Option<&[u8]> {
+        self.inner.canonical_issuer.as_deref()
+    }
+
+    /// The decoded extensions.
+    pub(crate) fn extensions(&self) -> &Extensions {
+        &self.inner.extensions
+    }
+
+    /// SHA-256 of the DER encoding.
+    pub(crate) fn fingerprint(&self) -> &[u8; 32] {
+        &self.inner.fingerprint
+    }
+
+    /// Subject equals issuer (OpenSSL's EXFLAG_SI).
+    pub(crate) fn is_self_issued(&self) -> bool {
+        matches!(
+            (self.canonical_subject(), self.canonical_issuer()),
+            (Some(s), Some(i)) if s == i
+        )
+    }
+
+    /// OpenSSL's EXFLAG_SS: self-issued, its AKID (if any) matches itself, and
+    /// its signature algorithm fits its own key type. The signature itself is
+    /// not checked, as OpenSSL does not check it for trust anchors.
+    pub(crate) fn is_self_signed(&self) -> bool {
+        self.is_self_issued() && self.akid_matches(self) && self.key_type_signed(self)
+    }
+
+    /// OpenSSL's `X509_check_akid(issuer, self.akid)`.
+    pub(crate) fn akid_matches(&self, issuer: &Certificate) -> bool {
+        let Some(akid) = &self.extensions().authority_key_id else {
+            return true;
+        };
+        if let (Some(kid), Some(skid)) = (&akid.key_id, &issuer.extensions().subject_key_id) {
+            if kid != skid {
+                return false;
+            }
+        }
+        if let Some(serial) = &akid.serial {
+            if asn1::integer_magnitude(serial) != asn1::integer_magnitude(issuer.serial_bytes()) {
+                return false;
+            }
+        }
+        if let Some(name) = &akid.issuer {
+            if issuer.canonical_issuer() != Some(name.as_slice()) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Whether `issuer`'s key type can have made this certificate's signature.
+    pub(crate) fn key_type_signed(&self, issuer: &Certificate) -> bool {
+        issuer
+            .key_family()
+            .is_some_and(|f| f.can_sign(self.signature_algorithm().oid))
+    }
+
+    /// Whether `issuer` plausibly issued this certificate (OpenSSL's
+    /// `ossl_x509_likely_issued()`): names, AKID and key type agree, and
+    /// neither certificate has malformed extensions.
+    pub(crate) fn likely_issued_by(&self, issuer: &Certificate) -> bool {
+        self.extensions().invalid.is_none()
+            && issuer.extensions().invalid.is_none()
+            && matches!(
+                (self.canonical_issuer(), issuer.canonical_subject()),
+                (Some(a), Some(b)) if a == b
+            )
+            && self.akid_matches(issuer)
+            && self.key_type_signed(issuer)
+    }
+
+    /// A short identification for messages.
+    pub fn id(&self) -> CertId {
+        CertId {
+            subject: self.subject(),
+            serial: self.serial_hex(),
+        }
+    }
+}
+
+impl fmt::Debug for Certificate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Certificate({})", self.id())
+    }
+}
+
+impl PartialEq for Certificate {
+    fn eq(&self, other: &Self) -> bool {
+        self.der() == other.der()
+    }
+}
+
+impl Eq for Certificate {}
+
+/// Identifies a certificate in messages: its subject and serial number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertId {
+    /// The subject, e.g. `C=US, O=OpenStack, CN=Keystone Signing`.
+    pub subject: String,
+    /// The serial number in upper-case hex.
+    pub serial: String,
+}
+
+impl fmt::Display for CertId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "\"{}\" (serial {})", self.subject, self.serial)
+    }
+}
+
+/// Upper-case hex of bytes.
+pub(crate) fn hex_upper(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02X}")).collect()
+}
+
+/// Splits concatenated DER certificates (e.g. SignedData `certificates`).
+pub(crate) fn parse_sequence(value: &[u8]) -> Result<Vec<Certificate>, Asn1Error> {
+    Reader::new(value)
+        .filter_map(|tlv| match tlv {
+            // Other CertificateChoices ([0]..[3] attribute/other certificates) are skipped.
+            Ok(t) if t.tag == tag::SEQUENCE => Some(Certificate::from_der(t.raw)),
+            Ok(_) => None,
+            Err(e) => Some(Err(e)),
+        })
+        .collect()
+}

@@ -1,0 +1,196 @@
+//! From input bytes to one DER `ContentInfo`: PEM (labels CMS and PKCS7),
+//! DER or BER, Keystone PKI tokens and PKIZ tokens, with every size capped.
+
+use std::borrow::Cow;
+use std::io::Read;
+
+use crate::asn1;
+use crate::base64::{self, Alphabet};
+use crate::error::{Error, PemProblem, Result, TokenProblem};
+use crate::limits::Limits;
+use crate::pem;
+
+/// The form of a message given to [`Verifier::verify_form`](crate::Verifier::verify_form).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InputForm {
+    /// Recognise PEM, DER/BER, Keystone PKI token and PKIZ token.
+    #[default]
+    Auto,
+    /// PEM only, exactly as `openssl cms -inform PEM` reads it.
+    Pem,
+    /// DER or BER.
+    Der,
+    /// A Keystone PKI token (the PEM body, '/' written as '-').
+    Token,
+    /// A Keystone PKIZ token (`PKIZ_` + URL-safe base64 of zlib data).
+    Pkiz,
+}
+
+/// The prefix of PKIZ tokens.
+pub const PKIZ_PREFIX: &str = "PKIZ_";
+
+/// Detects the form of `input`.
+fn detect(input: &[u8]) -> Result<InputForm> {
+    let text = input.trim_ascii_start();
+    if text.starts_with(PKIZ_PREFIX.as_bytes()) {
+        Ok(InputForm::Pkiz)
+    } else if text.first() == Some(&0x30) {
+        Ok(InputForm::Der)
+    } else if text.starts_with(b"MII") && text.trim_ascii_end().iter().all(|&c| is_token_char(c)) {
+        Ok(InputForm::Token)
+    } else if text.windows(11).any(|w| w == b"-----BEGIN ") {
+        Ok(InputForm::Pem)
+    } else {
+        Err(Error::UnrecognisedInput)
+    }
+}
+
+fn is_token_char(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'/' | b'=')
+}
+
+/// Decodes `input` of the given form into one DER ContentInfo (BER is
+/// normalised; bytes after the first element are ignored, as OpenSSL does).
+///
+/// # Errors
+/// Size limits, or input that is not of the form (exit code 3).
+pub(crate) fn content_info<'a>(input: &'a [u8], form: InputForm, limits: &Limits) -> Result<Cow<'a, [u8]>> {
+    if input.len() > limits.max_message_bytes {
+        return Err(Error::MessageTooLarge {
+            size: input.len(),
+            max: limits.max_message_bytes,
+        });
+    }
+    let form = match form {
+        InputForm::Auto => detect(input)?,
+        other => other,
+    };
+    match form {
+        InputForm::Der => normalize(Cow::Borrowed(input), limits),
+        InputForm::Pem => normalize(Cow::Owned(pem_message(input)?), limits),
+        InputForm::Token => {
+            let der = base64::decode(input.trim_ascii(), Alphabet::KeystoneToken)
+                .ok_or(Error::Token(TokenProblem::Base64))?;
+            normalize(Cow::Owned(der), limits)
+        }
+        InputForm::Pkiz => {
+            let payload = pkiz_payload(input, limits)?;
+            let der = if payload.trim_ascii_start().starts_with(b"-----BEGIN ") {
+                pem_message(&payload)?
+            } else {
+                payload
+            };
+            normalize(Cow::Owned(der), limits)
+        }
+        InputForm::Auto => Err(Error::UnrecognisedInput),
+    }
+}
+
+fn normalize<'a>(der: Cow<'a, [u8]>, limits: &Limits) -> Result<Cow<'a, [u8]>> {
+    let malformed = |problem| Error::Malformed {
+        context: "ContentInfo",
+        problem,
+    };
+    match der {
+        Cow::Borrowed(b) => asn1::normalize(b, limits.max_nesting_depth).map_err(malformed),
+        Cow::Owned(v) => {
+            let out = asn1::normalize(&v, limits.max_nesting_depth).map_err(malformed)?;
+            Ok(Cow::Owned(match out {
+                Cow::Borrowed(b) if b.len() == v.len() => v,
+                other => other.into_owned(),
+            }))
+        }
+    }
+}
+
+/// The first PEM block OpenSSL's `PEM_read_bio_CMS` accepts: label `CMS`,
+/// `PKCS7` or (a legacy allowance) `CERTIFICATE`; other blocks are skipped.
+fn pem_message(text: &[u8]) -> Result<Vec<u8>> {
+    for block in pem::blocks(text) {
+        if matches!(block.label, "CMS" | "PKCS7" | "CERTIFICATE") {
+            return block.body.map_err(Error::Pem);
+        }
+        if block.body == Err(PemProblem::NoEndLine) {
+            return Err(Error::Pem(PemProblem::NoEndLine));
+        }
+    }
+    Err(Error::Pem(PemProblem::NoBeginLine))
+}
+
+/// Strips `PKIZ_`, decodes URL-safe base64 and inflates, reading at most the cap.
+///
+/// # Errors
+/// Malformed token or an inflated size above [`Limits::max_inflated_bytes`].
+pub(crate) fn pkiz_payload(input: &[u8], limits: &Limits) -> Result<Vec<u8>> {
+    let text = input.trim_ascii();
+    let body = text
+        .strip_prefix(PKIZ_PREFIX.as_bytes())
+        .ok_or(Error::Token(TokenProblem::PkizBase64))?;
+    let compressed =
+        base64::decode(body, Alphabet::UrlSafe).ok_or(Error::Token(TokenProblem::PkizBase64))?;
+    inflate(&compressed, limits.max_inflated_bytes)
+}
+
+/// Inflates zlib data, failing once more than `max` bytes come out.
+pub(crate) fn inflate(compressed: &[u8], max: usize) -> Result<Vec<u8>> {
+    let cap = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
+    let mut out = Vec::with_capacity(compressed.len().saturating_mul(4).min(max));
+    flate2::read::ZlibDecoder::new(compressed)
+        .take(cap)
+        .read_to_end(&mut out)
+        .map_err(|_| Error::Token(TokenProblem::Inflate))?;
+    if out.len() > max {
+        return Err(Error::InflatedTooLarge { max });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DER: &[u8] = &[0x30, 0x03, 0x02, 0x01, 0x07];
+
+    fn decode(input: &[u8], form: InputForm) -> Result<Vec<u8>> {
+        content_info(input, form, &Limits::default()).map(Cow::into_owned)
+    }
+
+    #[test]
+    fn detects_each_form() {
+        let pem = pem::encode("CMS", DER);
+        assert_eq!(decode(pem.as_bytes(), InputForm::Auto).unwrap(), DER);
+        assert_eq!(decode(DER, InputForm::Auto).unwrap(), DER);
+        let pkcs7 = pem::encode("PKCS7", DER);
+        assert_eq!(decode(pkcs7.as_bytes(), InputForm::Pem).unwrap(), DER);
+        assert!(matches!(decode(b"hello", InputForm::Auto), Err(Error::UnrecognisedInput)));
+    }
+
+    #[test]
+    fn pem_mode_refuses_raw_der_and_odd_labels() {
+        assert!(matches!(decode(DER, InputForm::Pem), Err(Error::Pem(PemProblem::NoBeginLine))));
+        let lower = pem::encode("cms", DER);
+        assert!(matches!(
+            decode(lower.as_bytes(), InputForm::Pem),
+            Err(Error::Pem(PemProblem::NoBeginLine))
+        ));
+    }
+
+    #[test]
+    fn size_cap_applies_before_decoding() {
+        let limits = Limits { max_message_bytes: 4, ..Limits::default() };
+        assert!(matches!(
+            content_info(DER, InputForm::Der, &limits),
+            Err(Error::MessageTooLarge { size: 5, max: 4 })
+        ));
+    }
+
+    #[test]
+    fn zlib_bomb_is_cut_at_the_cap() {
+        use std::io::Write;
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        z.write_all(&vec![0u8; 8 << 20]).unwrap();
+        let bomb = z.finish().unwrap();
+        assert!(matches!(inflate(&bomb, 1 << 20), Err(Error::InflatedTooLarge { max }) if max == 1 << 20));
+        assert_eq!(inflate(&bomb, 8 << 20).unwrap().len(), 8 << 20);
+    }
+}

@@ -1,0 +1,767 @@
+//! The one error type of cmsverify.
+//!
+//! Every variant names what failed (which file, which signer, which
+//! certificate, which check) in a sentence an operator can act on;
+//! [`Error::hint`] adds the usual fix and [`Error::exit_code`] gives the class
+//! `openssl cms` would exit with (REFERENCE.md sections 1 and 7).
+
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::algorithm::{KeyProblem, SignatureProblem};
+use crate::asn1::Asn1Error;
+use crate::cert::{CertId, ValidityField};
+use crate::extensions::InvalidExtension;
+use crate::time::UnixTime;
+
+/// Which configured input an error is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileRole {
+    /// The untrusted certificates (`-certfile`, Keystone's signing_cert.pem).
+    Certfile,
+    /// The trust anchors (`-CAfile`, Keystone's cacert.pem).
+    Cafile,
+    /// The message to verify.
+    Input,
+}
+
+impl fmt::Display for FileRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Certfile => "certfile",
+            Self::Cafile => "CAfile",
+            Self::Input => "input file",
+        })
+    }
+}
+
+/// What is wrong with PEM text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PemProblem {
+    /// No `-----BEGIN CMS-----` or `-----BEGIN PKCS7-----` line.
+    NoBeginLine,
+    /// The block has no matching END line.
+    NoEndLine,
+    /// The block has RFC 1421 headers (`Proc-Type:`), i.e. is encrypted.
+    Headers,
+    /// The body is not valid base64.
+    Base64,
+}
+
+impl fmt::Display for PemProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::NoBeginLine => "no \"-----BEGIN CMS-----\" or \"-----BEGIN PKCS7-----\" line",
+            Self::NoEndLine => "the PEM block has no END line",
+            Self::Headers => "the PEM block has headers (encrypted PEM is not supported)",
+            Self::Base64 => "the PEM body is not valid base64",
+        })
+    }
+}
+
+/// What is wrong with a Keystone token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenProblem {
+    /// The PKI token text is not base64 (with '-' for '/').
+    Base64,
+    /// The PKIZ payload is not URL-safe base64.
+    PkizBase64,
+    /// The PKIZ payload is not valid zlib data.
+    Inflate,
+}
+
+impl fmt::Display for TokenProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Base64 => "the PKI token is not base64 text",
+            Self::PkizBase64 => "the PKIZ token is not URL-safe base64",
+            Self::Inflate => "the PKIZ token does not inflate (corrupt zlib data)",
+        })
+    }
+}
+
+/// Signed-attribute rules (RFC 5652 section 11, OpenSSL's `ossl_cms_si_check_attributes()`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AttributeProblem {
+    /// signedAttrs without a contentType attribute.
+    MissingContentType,
+    /// signedAttrs without a messageDigest attribute.
+    MissingMessageDigest,
+    /// An attribute that may occur once occurs several times.
+    Repeated(String),
+    /// An attribute that must have exactly one value has another count.
+    ValueCount(String),
+    /// A countersignature among the signed attributes.
+    SignedCountersignature,
+    /// A signed-only attribute among the unsigned attributes.
+    UnsignedOnlySigned(String),
+    /// The messageDigest value is not an OCTET STRING.
+    MessageDigestType,
+    /// The messageDigest value has the wrong length for the digest.
+    MessageDigestLength {
+        /// Length of the computed digest.
+        expected: usize,
+        /// Length of the attribute value.
+        found: usize,
+    },
+}
+
+impl fmt::Display for AttributeProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::MissingContentType => f.write_str("the signed attributes lack contentType"),
+            Self::MissingMessageDigest => f.write_str("the signed attributes lack messageDigest"),
+            Self::Repeated(a) => write!(f, "attribute {a} occurs more than once"),
+            Self::ValueCount(a) => write!(f, "attribute {a} must have exactly one value"),
+            Self::SignedCountersignature => {
+                f.write_str("a countersignature is among the signed attributes")
+            }
+            Self::UnsignedOnlySigned(a) => {
+                write!(f, "attribute {a} may only be signed but is unsigned")
+            }
+            Self::MessageDigestType => f.write_str("the messageDigest value is not an OCTET STRING"),
+            Self::MessageDigestLength { expected, found } => write!(
+                f,
+                "the messageDigest value is {found} bytes, the digest is {expected}"
+            ),
+        }
+    }
+}
+
+/// Where a certificate sits in the path being checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CertRole {
+    /// The certificate of a SignerInfo.
+    Signer,
+    /// A CA between the signer and the trust anchor.
+    Intermediate,
+    /// A certificate from the CAfile ending the path.
+    Anchor,
+}
+
+impl fmt::Display for CertRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Signer => "signing certificate",
+            Self::Intermediate => "CA certificate",
+            Self::Anchor => "trust anchor",
+        })
+    }
+}
+
+/// Why a certificate is unsuitable for S/MIME signing (OpenSSL's `smime_sign` purpose).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PurposeProblem {
+    /// extendedKeyUsage present without emailProtection.
+    ExtendedKeyUsage {
+        /// The usages it does list.
+        found: Vec<String>,
+    },
+    /// keyUsage present without digitalSignature and nonRepudiation.
+    KeyUsage,
+    /// Netscape cert type present without the S/MIME (or SSL client) bit.
+    NetscapeCertType,
+    /// A CA whose only CA marking is a Netscape type without the S/MIME CA bit.
+    NetscapeCa,
+}
+
+impl fmt::Display for PurposeProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::ExtendedKeyUsage { found } => write!(
+                f,
+                "has extendedKeyUsage {} only; S/MIME signing needs emailProtection",
+                if found.is_empty() { "(empty)".to_owned() } else { found.join(", ") }
+            ),
+            Self::KeyUsage => f.write_str(
+                "has keyUsage without digitalSignature or nonRepudiation, which signing needs",
+            ),
+            Self::NetscapeCertType => {
+                f.write_str("has a Netscape cert type without the S/MIME bit")
+            }
+            Self::NetscapeCa => {
+                f.write_str("is a CA only by a Netscape cert type without the S/MIME CA bit")
+            }
+        }
+    }
+}
+
+/// A check a certificate on the path failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CertProblem {
+    /// notAfter is not later than the verification time.
+    Expired {
+        /// The certificate's notAfter.
+        not_after: UnixTime,
+        /// The verification time.
+        at: UnixTime,
+    },
+    /// notBefore is later than the verification time.
+    NotYetValid {
+        /// The certificate's notBefore.
+        not_before: UnixTime,
+        /// The verification time.
+        at: UnixTime,
+    },
+    /// A validity field is not a strictly formatted UTCTime/GeneralizedTime.
+    BadTimeFormat(ValidityField),
+    /// No certificate of the CAfile, the certfile or the message issued it.
+    UnknownIssuer {
+        /// The issuer it names.
+        issuer: String,
+    },
+    /// The path reached a CAfile certificate that is not self-signed and whose
+    /// issuer is nowhere (OpenSSL: "unable to get issuer certificate").
+    IncompletePath {
+        /// The issuer the top certificate names.
+        issuer: String,
+    },
+    /// The signer is self-signed and not in the CAfile.
+    SelfSignedNotTrusted,
+    /// The path ends in a self-signed certificate that is not in the CAfile.
+    UntrustedRoot,
+    /// A certificate used as a CA is not one.
+    NotCa(&'static str),
+    /// Unsuitable for the S/MIME signing purpose.
+    Purpose(PurposeProblem),
+    /// A CA's pathLenConstraint is exceeded.
+    PathLength {
+        /// The constraint.
+        limit: u64,
+        /// CA certificates below it on the path.
+        below: u64,
+    },
+    /// A critical extension OpenSSL does not handle.
+    UnhandledCriticalExtension(String),
+    /// A malformed extension makes the certificate unusable.
+    InvalidExtension(InvalidExtension),
+    /// A proxy certificate (not allowed).
+    ProxyCertificate,
+    /// The issuer's signature on the certificate does not verify.
+    Signature(SignatureProblem),
+    /// The issuer's key cannot be used.
+    IssuerKey(KeyProblem),
+    /// A name of the certificate is outside a CA's name constraints.
+    NameConstraint {
+        /// The offending name.
+        name: String,
+        /// True for an excluded subtree, false for a missing permitted one.
+        excluded: bool,
+    },
+    /// A CA carries a name constraint of a form cmsverify does not evaluate.
+    UnsupportedNameConstraint(&'static str),
+    /// The path would be longer than the limit.
+    PathTooLong {
+        /// The limit.
+        max: usize,
+    },
+}
+
+impl fmt::Display for CertProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Expired { not_after, at } => {
+                write!(f, "expired at {not_after} (verification time {at})")
+            }
+            Self::NotYetValid { not_before, at } => {
+                write!(f, "is not valid before {not_before} (verification time {at})")
+            }
+            Self::BadTimeFormat(field) => {
+                write!(f, "has a malformed {field} time (not strict UTCTime/GeneralizedTime)")
+            }
+            Self::UnknownIssuer { issuer } => write!(
+                f,
+                "was issued by \"{issuer}\", which is not in the CAfile, the certfile or the message"
+            ),
+            Self::IncompletePath { issuer } => write!(
+                f,
+                "is in the CAfile but is not self-signed, and its issuer \"{issuer}\" is nowhere"
+            ),
+            Self::SelfSignedNotTrusted => f.write_str("is self-signed and not in the CAfile"),
+            Self::UntrustedRoot => f.write_str("is a self-signed root that is not in the CAfile"),
+            Self::NotCa(why) => write!(f, "is used as a CA but {why}"),
+            Self::Purpose(p) => p.fmt(f),
+            Self::PathLength { limit, below } => write!(
+                f,
+                "allows {limit} CA certificate(s) below it (pathLenConstraint) but has {below}"
+            ),
+            Self::UnhandledCriticalExtension(ext) => {
+                write!(f, "has the unsupported critical extension {ext}")
+            }
+            Self::InvalidExtension(e) => {
+                write!(f, "has a malformed {} extension: {}", e.extension, e.problem)
+            }
+            Self::ProxyCertificate => f.write_str("is a proxy certificate, which is not allowed"),
+            Self::Signature(p) => write!(f, "has an issuer signature that fails: {p}"),
+            Self::IssuerKey(p) => write!(f, "cannot be checked: its issuer's key fails: {p}"),
+            Self::NameConstraint { name, excluded: true } => {
+                write!(f, "has the name {name}, which a CA's name constraints exclude")
+            }
+            Self::NameConstraint { name, excluded: false } => {
+                write!(f, "has the name {name}, which a CA's name constraints do not permit")
+            }
+            Self::UnsupportedNameConstraint(form) => write!(
+                f,
+                "is below a CA with a {form} name constraint, which cmsverify does not evaluate (fails closed)"
+            ),
+            Self::PathTooLong { max } => write!(f, "needs a path of more than {max} certificates"),
+        }
+    }
+}
+
+/// Every way verification can fail.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file cannot be read.
+    #[error("cannot read the {role} {}: {source}", path.display())]
+    FileRead {
+        /// Which file.
+        role: FileRole,
+        /// Its path.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A certificate file holds no certificate.
+    #[error("the {role} {origin} holds no certificate")]
+    NoCertificates {
+        /// Which file.
+        role: FileRole,
+        /// Its path (or "<memory>").
+        origin: String,
+    },
+    /// A certificate in a file does not parse.
+    #[error("certificate #{index} of the {role} {origin} does not parse: {problem}")]
+    BadCertificate {
+        /// Which file.
+        role: FileRole,
+        /// Its path.
+        origin: String,
+        /// 1-based position of the certificate.
+        index: usize,
+        /// The DER problem.
+        problem: Asn1Error,
+    },
+    /// A PEM block in a certificate file is corrupt.
+    #[error("PEM block #{index} of the {role} {origin} is corrupt: {problem}")]
+    BadPemBlock {
+        /// Which file.
+        role: FileRole,
+        /// Its path.
+        origin: String,
+        /// 1-based position of the block.
+        index: usize,
+        /// What is wrong.
+        problem: PemProblem,
+    },
+    /// A `TRUSTED CERTIFICATE` block (OpenSSL auxiliary trust) is refused.
+    #[error("PEM block #{index} of the {role} {origin} is a TRUSTED CERTIFICATE, whose OpenSSL trust settings cmsverify does not support")]
+    TrustedCertificate {
+        /// Which file.
+        role: FileRole,
+        /// Its path.
+        origin: String,
+        /// 1-based position of the block.
+        index: usize,
+    },
+    /// A certificate file holds more certificates than the limit.
+    #[error("the {role} {origin} holds more than {max} certificates")]
+    TooManyCertificates {
+        /// Which file.
+        role: FileRole,
+        /// Its path.
+        origin: String,
+        /// The limit.
+        max: usize,
+    },
+    /// The message exceeds the size limit.
+    #[error("the message is {size} bytes, more than the limit of {max}")]
+    MessageTooLarge {
+        /// Its size.
+        size: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// The message is not acceptable PEM.
+    #[error("the message is not readable PEM: {0}")]
+    Pem(PemProblem),
+    /// Automatic detection found no known form.
+    #[error("the message is neither PEM, DER/BER, a Keystone PKI token nor a PKIZ token")]
+    UnrecognisedInput,
+    /// A Keystone token is malformed.
+    #[error("the token is malformed: {0}")]
+    Token(TokenProblem),
+    /// A PKIZ token inflates beyond the limit.
+    #[error("the PKIZ token inflates to more than {max} bytes")]
+    InflatedTooLarge {
+        /// The limit.
+        max: usize,
+    },
+    /// The message is not well-formed CMS.
+    #[error("the message is not a valid CMS structure ({context}): {problem}")]
+    Malformed {
+        /// The structure being read.
+        context: &'static str,
+        /// The DER problem.
+        problem: Asn1Error,
+    },
+    /// More SignerInfos than the limit.
+    #[error("the message has {count} signers, more than the limit of {max}")]
+    TooManySigners {
+        /// SignerInfos in the message.
+        count: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// The ContentInfo is not SignedData.
+    #[error("the message is CMS {content_type}, not SignedData")]
+    NotSignedData {
+        /// Its content type.
+        content_type: String,
+    },
+    /// No encapsulated content and none supplied.
+    #[error("the message carries no content (a detached signature) and none was supplied")]
+    NoContent,
+    /// Zero SignerInfos.
+    #[error("the message has no signers")]
+    NoSigners,
+    /// SignedData.digestAlgorithms lists a digest OpenSSL cannot compute.
+    #[error("the message lists the digest algorithm {digest}, which is unknown or unavailable")]
+    DigestUnavailable {
+        /// The OID, readable.
+        digest: String,
+    },
+    /// SignedData.digestAlgorithms is empty.
+    #[error("the message lists no digest algorithms")]
+    NoDigestAlgorithms,
+    /// A signer uses a digest cmsverify does not implement.
+    #[error("signer #{signer} uses the digest algorithm {digest}, which cmsverify does not implement")]
+    DigestNotImplemented {
+        /// 1-based signer index.
+        signer: usize,
+        /// The digest.
+        digest: String,
+    },
+    /// A signer's digest is not among SignedData.digestAlgorithms.
+    #[error("signer #{signer} uses {digest}, which the message's digestAlgorithms do not list")]
+    DigestNotListed {
+        /// 1-based signer index.
+        signer: usize,
+        /// The digest.
+        digest: String,
+    },
+    /// No certificate matches a SignerInfo's identifier.
+    #[error("signer #{signer}'s certificate ({wanted}) is neither in the certfile nor in the message; the certfile holds {}", list_certs(.certfile))]
+    SignerNotFound {
+        /// 1-based signer index.
+        signer: usize,
+        /// The identifier looked for.
+        wanted: String,
+        /// What the certfile holds.
+        certfile: Vec<CertId>,
+    },
+    /// The signed attributes break RFC 5652's rules.
+    #[error("signer #{signer}: {problem}")]
+    Attribute {
+        /// 1-based signer index.
+        signer: usize,
+        /// The rule broken.
+        problem: AttributeProblem,
+    },
+    /// The contentType attribute differs from eContentType.
+    #[error("signer #{signer}: the contentType attribute says {attribute} but the content is {content}")]
+    ContentTypeMismatch {
+        /// 1-based signer index.
+        signer: usize,
+        /// The attribute's value.
+        attribute: String,
+        /// eContentType.
+        content: String,
+    },
+    /// The messageDigest attribute does not match the content.
+    #[error("signer #{signer}: the content does not match the signed messageDigest (content altered)")]
+    MessageDigestMismatch {
+        /// 1-based signer index.
+        signer: usize,
+    },
+    /// The SignerInfo signature does not verify.
+    #[error("signer #{signer}: the signature does not verify with the key of {cert}: {problem}")]
+    Signature {
+        /// 1-based signer index.
+        signer: usize,
+        /// The certificate whose key was used.
+        cert: CertId,
+        /// Why.
+        problem: SignatureProblem,
+    },
+    /// The signer's key cannot be used.
+    #[error("signer #{signer}: {cert} cannot verify: {problem}")]
+    SignerKey {
+        /// 1-based signer index.
+        signer: usize,
+        /// The certificate.
+        cert: CertId,
+        /// Why.
+        problem: KeyProblem,
+    },
+    /// A certificate on the signer's path fails a check.
+    #[error("{role} {cert} {problem}")]
+    Certificate {
+        /// The certificate.
+        cert: CertId,
+        /// Its place on the path.
+        role: CertRole,
+        /// The failed check.
+        problem: CertProblem,
+    },
+    /// Path building exceeded its work budget.
+    #[error("path building gave up after {limit} signature checks (too many candidate issuers)")]
+    PathBudgetExhausted {
+        /// The budget.
+        limit: usize,
+    },
+}
+
+fn list_certs(certs: &[CertId]) -> String {
+    if certs.is_empty() {
+        return "no certificate".into();
+    }
+    certs.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+}
+
+impl Error {
+    /// The exit status `openssl cms -verify` gives for this class of failure:
+    /// 2 a file cannot be read or parsed, 3 the message cannot be parsed
+    /// (OpenSSL 3.0 says 2), 4 verification failed.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Self::FileRead { .. }
+            | Self::NoCertificates { .. }
+            | Self::BadCertificate { .. }
+            | Self::BadPemBlock { .. }
+            | Self::TrustedCertificate { .. }
+            | Self::TooManyCertificates { .. } => 2,
+            Self::MessageTooLarge { .. }
+            | Self::Pem(_)
+            | Self::UnrecognisedInput
+            | Self::Token(_)
+            | Self::InflatedTooLarge { .. }
+            | Self::Malformed { .. }
+            | Self::TooManySigners { .. } => 3,
+            Self::NotSignedData { .. }
+            | Self::NoContent
+            | Self::NoSigners
+            | Self::DigestUnavailable { .. }
+            | Self::NoDigestAlgorithms
+            | Self::DigestNotImplemented { .. }
+            | Self::DigestNotListed { .. }
+            | Self::SignerNotFound { .. }
+            | Self::Attribute { .. }
+            | Self::ContentTypeMismatch { .. }
+            | Self::MessageDigestMismatch { .. }
+            | Self::Signature { .. }
+            | Self::SignerKey { .. }
+            | Self::Certificate { .. }
+            | Self::PathBudgetExhausted { .. } => 4,
+        }
+    }
+
+    /// The usual fix, when there is one.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            Self::FileRead { role: FileRole::Certfile | FileRole::Cafile, .. }
+            | Self::NoCertificates { .. }
+            | Self::BadCertificate { .. }
+            | Self::BadPemBlock { .. } => Some(
+                "fetch the certificates again (Keystone: delete signing_cert.pem and cacert.pem from signing_dir; auth_token refetches them)",
+            ),
+            Self::FileRead { role: FileRole::Input, .. } => None,
+            Self::TrustedCertificate { .. } => {
+                Some("convert it to a plain certificate: openssl x509 -in FILE -out FILE.pem")
+            }
+            Self::SignerNotFound { .. } => Some(
+                "the certfile is stale or from another Keystone: delete signing_cert.pem and cacert.pem so they are fetched again",
+            ),
+            Self::Signature { .. } => Some(
+                "the message was altered, or the certfile holds a different certificate with the same issuer and serial (stale signing_cert.pem)",
+            ),
+            Self::Certificate { problem, .. } => match problem {
+                CertProblem::Expired { .. } | CertProblem::NotYetValid { .. } => Some(
+                    "renew the certificate (Keystone: keystone-manage pki_setup or your CA), or check the system clock",
+                ),
+                CertProblem::UnknownIssuer { .. }
+                | CertProblem::IncompletePath { .. }
+                | CertProblem::SelfSignedNotTrusted
+                | CertProblem::UntrustedRoot => Some(
+                    "put the issuing CA chain up to its self-signed root into the CAfile (Keystone: cacert.pem)",
+                ),
+                CertProblem::Purpose(_) => Some(
+                    "issue the signing certificate with keyUsage digitalSignature and, if it has extendedKeyUsage, emailProtection",
+                ),
+                CertProblem::NotCa(_) | CertProblem::PathLength { .. } => Some(
+                    "the CA certificates must have basicConstraints CA:TRUE and keyUsage keyCertSign",
+                ),
+                CertProblem::BadTimeFormat(_)
+                | CertProblem::UnhandledCriticalExtension(_)
+                | CertProblem::InvalidExtension(_)
+                | CertProblem::ProxyCertificate
+                | CertProblem::Signature(_)
+                | CertProblem::IssuerKey(_)
+                | CertProblem::NameConstraint { .. }
+                | CertProblem::UnsupportedNameConstraint(_)
+                | CertProblem::PathTooLong { .. } => None,
+            },
+            Self::MessageTooLarge { .. }
+            | Self::TooManyCertificates { .. }
+            | Self::InflatedTooLarge { .. }
+            | Self::TooManySigners { .. }
+            | Self::PathBudgetExhausted { .. } => {
+                Some("raise the limit on the VerifierBuilder if the input is legitimate")
+            }
+            Self::Pem(_) | Self::UnrecognisedInput | Self::Token(_) | Self::Malformed { .. } => {
+                Some("the input is not a CMS signed message or token; check what was sent")
+            }
+            Self::NoContent => Some("supply the signed content with verify_detached"),
+            Self::NotSignedData { .. }
+            | Self::NoSigners
+            | Self::DigestUnavailable { .. }
+            | Self::NoDigestAlgorithms
+            | Self::DigestNotImplemented { .. }
+            | Self::DigestNotListed { .. }
+            | Self::Attribute { .. }
+            | Self::ContentTypeMismatch { .. }
+            | Self::MessageDigestMismatch { .. }
+            | Self::SignerKey { .. } => None,
+        }
+    }
+
+    /// How specific the error is, for keeping the most useful one when several
+    /// candidate certificates or paths failed (higher is more specific).
+    pub(crate) fn rank(&self) -> u8 {
+        match self {
+            Self::Certificate { problem, .. } => match problem {
+                CertProblem::UnknownIssuer { .. } => 10,
+                CertProblem::IncompletePath { .. }
+                | CertProblem::SelfSignedNotTrusted
+                | CertProblem::UntrustedRoot
+                | CertProblem::PathTooLong { .. } => 20,
+                CertProblem::Signature(_) | CertProblem::IssuerKey(_) => 30,
+                CertProblem::NotCa(_)
+                | CertProblem::Purpose(_)
+                | CertProblem::PathLength { .. }
+                | CertProblem::UnhandledCriticalExtension(_)
+                | CertProblem::InvalidExtension(_)
+                | CertProblem::ProxyCertificate
+                | CertProblem::NameConstraint { .. }
+                | CertProblem::UnsupportedNameConstraint(_) => 40,
+                CertProblem::Expired { .. }
+                | CertProblem::NotYetValid { .. }
+                | CertProblem::BadTimeFormat(_) => 50,
+            },
+            Self::SignerKey { .. } => 55,
+            Self::Signature { .. } => 60,
+            Self::PathBudgetExhausted { .. } => 70,
+            Self::FileRead { .. }
+            | Self::NoCertificates { .. }
+            | Self::BadCertificate { .. }
+            | Self::BadPemBlock { .. }
+            | Self::TrustedCertificate { .. }
+            | Self::TooManyCertificates { .. }
+            | Self::MessageTooLarge { .. }
+            | Self::Pem(_)
+            | Self::UnrecognisedInput
+            | Self::Token(_)
+            | Self::InflatedTooLarge { .. }
+            | Self::Malformed { .. }
+            | Self::TooManySigners { .. }
+            | Self::NotSignedData { .. }
+            | Self::NoContent
+            | Self::NoSigners
+            | Self::DigestUnavailable { .. }
+            | Self::NoDigestAlgorithms
+            | Self::DigestNotImplemented { .. }
+            | Self::DigestNotListed { .. }
+            | Self::SignerNotFound { .. }
+            | Self::Attribute { .. }
+            | Self::ContentTypeMismatch { .. }
+            | Self::MessageDigestMismatch { .. } => 0,
+        }
+    }
+
+    /// Errors that end a search instead of dropping one candidate.
+    pub(crate) fn is_fatal(&self) -> bool {
+        matches!(self, Self::PathBudgetExhausted { .. })
+    }
+
+    /// The certificate a verification error is about, if any.
+    pub fn certificate(&self) -> Option<&CertId> {
+        match self {
+            Self::Certificate { cert, .. } | Self::Signature { cert, .. } | Self::SignerKey { cert, .. } => {
+                Some(cert)
+            }
+            _ => None,
+        }
+    }
+
+    /// True when the error means the certfile does not hold the message's
+    /// signer, the symptom of stale Keystone certificates.
+    pub fn is_signer_not_found(&self) -> bool {
+        matches!(self, Self::SignerNotFound { .. })
+    }
+}
+
+/// `Result` with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_follow_openssl_classes() {
+        assert_eq!(Error::Pem(PemProblem::NoBeginLine).exit_code(), 3);
+        assert_eq!(Error::NoSigners.exit_code(), 4);
+        let e = Error::FileRead {
+            role: FileRole::Cafile,
+            path: "/etc/keystone/cacert.pem".into(),
+            source: std::io::Error::from(std::io::ErrorKind::NotFound),
+        };
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.to_string().starts_with("cannot read the CAfile /etc/keystone/cacert.pem"));
+    }
+
+    #[test]
+    fn certificate_errors_read_as_sentences() {
+        let e = Error::Certificate {
+            cert: CertId { subject: "CN=Keystone".into(), serial: "17".into() },
+            role: CertRole::Signer,
+            problem: CertProblem::Purpose(PurposeProblem::ExtendedKeyUsage {
+                found: vec!["serverAuth".into()],
+            }),
+        };
+        assert_eq!(
+            e.to_string(),
+            "signing certificate \"CN=Keystone\" (serial 17) has extendedKeyUsage serverAuth only; S/MIME signing needs emailProtection"
+        );
+        assert!(e.hint().unwrap().contains("emailProtection"));
+        assert_eq!(e.exit_code(), 4);
+    }
+
+    #[test]
+    fn time_errors_outrank_missing_issuers() {
+        let cert = CertId { subject: "CN=x".into(), serial: "01".into() };
+        let expired = Error::Certificate {
+            cert: cert.clone(),
+            role: CertRole::Anchor,
+            problem: CertProblem::Expired { not_after: UnixTime(0), at: UnixTime(1) },
+        };
+        let unknown = Error::Certificate {
+            cert,
+            role: CertRole::Signer,
+            problem: CertProblem::UnknownIssuer { issuer: "CN=y".into() },
+        };
+        assert!(expired.rank() > unknown.rank());
+    }
+}

@@ -1,0 +1,390 @@
+//! Certificate extensions, decoded once per certificate the way OpenSSL's
+//! `ossl_x509v3_cache_extensions()` does: values that do not decode (or
+//! duplicates of the extensions OpenSSL caches) mark the certificate invalid;
+//! critical extensions OpenSSL does not know are remembered.
+
+use crate::asn1::{self, tag, Asn1Error, Reader, Tlv};
+use crate::name;
+use crate::oid;
+
+/// keyUsage bits in OpenSSL's `ex_kusage` layout.
+pub(crate) mod ku {
+    pub(crate) const DIGITAL_SIGNATURE: u16 = 0x0080;
+    pub(crate) const NON_REPUDIATION: u16 = 0x0040;
+    pub(crate) const KEY_CERT_SIGN: u16 = 0x0004;
+}
+
+/// Netscape cert type bits.
+pub(crate) mod ns {
+    pub(crate) const SSL_CLIENT: u8 = 0x80;
+    pub(crate) const SMIME: u8 = 0x20;
+    pub(crate) const SSL_CA: u8 = 0x04;
+    pub(crate) const SMIME_CA: u8 = 0x02;
+    pub(crate) const OBJSIGN_CA: u8 = 0x01;
+    pub(crate) const ANY_CA: u8 = SSL_CA | SMIME_CA | OBJSIGN_CA;
+}
+
+/// `BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER OPTIONAL }`
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct BasicConstraints {
+    pub ca: bool,
+    pub path_len: Option<u64>,
+}
+
+/// `AuthorityKeyIdentifier` (RFC 5280 section 4.2.1.1).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct AuthorityKeyId {
+    pub key_id: Option<Vec<u8>>,
+    /// Canonical form of the first directoryName of authorityCertIssuer.
+    pub issuer: Option<Vec<u8>>,
+    /// authorityCertSerialNumber content octets.
+    pub serial: Option<Vec<u8>>,
+}
+
+/// The `GeneralName` forms name constraints are applied to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum GeneralName {
+    Rfc822(String),
+    Dns(String),
+    /// Canonical encoding (see [`name::canonical`]) and display form.
+    Directory { canonical: Vec<u8>, display: String },
+    /// Any other form, by its ASN.1 name.
+    Other(&'static str),
+}
+
+/// `NameConstraints` (RFC 5280 section 4.2.1.10).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct NameConstraints {
+    pub permitted: Vec<GeneralName>,
+    pub excluded: Vec<GeneralName>,
+}
+
+/// A malformed extension that makes the certificate unusable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidExtension {
+    /// The extension's OID, readable.
+    pub extension: String,
+    /// What is wrong with it.
+    pub problem: &'static str,
+}
+
+/// The extensions verification looks at.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Extensions {
+    pub basic_constraints: Option<BasicConstraints>,
+    pub key_usage: Option<u16>,
+    /// The EKU OIDs (content bytes), when the extension is present.
+    pub ext_key_usage: Option<Vec<Vec<u8>>>,
+    pub ns_cert_type: Option<u8>,
+    pub subject_key_id: Option<Vec<u8>>,
+    pub authority_key_id: Option<AuthorityKeyId>,
+    pub subject_alt_names: Vec<GeneralName>,
+    pub name_constraints: Option<NameConstraints>,
+    /// The first critical extension OpenSSL does not handle.
+    pub unhandled_critical: Option<String>,
+    pub invalid: Option<InvalidExtension>,
+    pub proxy_cert_info: bool,
+}
+
+/// Extensions OpenSSL 3.0 handles when critical (`X509_supported_extension()`).
+const SUPPORTED: [&const_oid::ObjectIdentifier; 15] = [
+    &oid::NETSCAPE_CERT_TYPE,
+    &oid::KEY_USAGE,
+    &oid::SUBJECT_ALT_NAME,
+    &oid::BASIC_CONSTRAINTS,
+    &oid::CERTIFICATE_POLICIES,
+    &oid::CRL_DISTRIBUTION_POINTS,
+    &oid::EXT_KEY_USAGE,
+    &oid::IP_ADDR_BLOCKS,
+    &oid::AS_IDENTIFIERS,
+    &oid::OCSP_NOCHECK,
+    &oid::POLICY_CONSTRAINTS,
+    &oid::PROXY_CERT_INFO,
+    &oid::NAME_CONSTRAINTS,
+    &oid::POLICY_MAPPINGS,
+    &oid::INHIBIT_ANY_POLICY,
+];
+
+/// Extensions OpenSSL decodes and caches: duplicates or decode failures invalidate.
+const CACHED: [&const_oid::ObjectIdentifier; 9] = [
+    &oid::BASIC_CONSTRAINTS,
+    &oid::KEY_USAGE,
+    &oid::EXT_KEY_USAGE,
+    &oid::NETSCAPE_CERT_TYPE,
+    &oid::SUBJECT_KEY_ID,
+    &oid::AUTHORITY_KEY_ID,
+    &oid::SUBJECT_ALT_NAME,
+    &oid::NAME_CONSTRAINTS,
+    &oid::PROXY_CERT_INFO,
+];
+
+type Decoded<T> = Result<T, &'static str>;
+
+impl Extensions {
+    /// Parses `Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension`.
+    ///
+    /// # Errors
+    /// Only structural errors (the list itself, an Extension's fields); a value
+    /// that does not decode sets [`Extensions::invalid`] instead.
+    pub(crate) fn parse(list: Tlv<'_>) -> Result<Self, Asn1Error> {
+        let mut out = Self::default();
+        let mut seen: Vec<&[u8]> = Vec::new();
+        for ext in list.expect(tag::SEQUENCE)?.reader() {
+            let mut r = ext?.expect(tag::SEQUENCE)?.reader();
+            let id = r.expect(tag::OID)?.value;
+            let critical = match r.optional(tag::BOOLEAN)? {
+                Some(b) => b.value.first().is_some_and(|&v| v != 0),
+                None => false,
+            };
+            let value = r.expect(tag::OCTET_STRING)?.value;
+            r.finish()?;
+
+            if critical && !SUPPORTED.iter().any(|o| oid::is(id, o)) && out.unhandled_critical.is_none() {
+                out.unhandled_critical = Some(oid::describe(id));
+            }
+            if CACHED.iter().any(|o| oid::is(id, o)) {
+                if seen.contains(&id) {
+                    out.mark_invalid(id, "the extension appears twice");
+                    continue;
+                }
+                seen.push(id);
+            }
+            if let Err(problem) = out.decode(id, value) {
+                out.mark_invalid(id, problem);
+            }
+        }
+        Ok(out)
+    }
+
+    fn mark_invalid(&mut self, id: &[u8], problem: &'static str) {
+        if self.invalid.is_none() {
+            self.invalid = Some(InvalidExtension {
+                extension: oid::describe(id),
+                problem,
+            });
+        }
+    }
+
+    fn decode(&mut self, id: &[u8], value: &[u8]) -> Decoded<()> {
+        const MALFORMED: &str = "its value does not decode";
+        let one = |tag_: u8| {
+            asn1::parse_one(value)
+                .and_then(|t| t.expect(tag_))
+                .map_err(|_| MALFORMED)
+        };
+        if oid::is(id, &oid::BASIC_CONSTRAINTS) {
+            self.basic_constraints = Some(basic_constraints(one(tag::SEQUENCE)?)?);
+        } else if oid::is(id, &oid::KEY_USAGE) {
+            let bits = bit_string(one(tag::BIT_STRING)?)?;
+            let ku = u16::from(bits.first().copied().unwrap_or(0))
+                | u16::from(bits.get(1).copied().unwrap_or(0)) << 8;
+            self.key_usage = Some(ku);
+            if ku == 0 {
+                return Err("keyUsage has no bit set");
+            }
+        } else if oid::is(id, &oid::EXT_KEY_USAGE) {
+            let list = one(tag::SEQUENCE)?
+                .reader()
+                .map(|o| o.and_then(|o| o.expect(tag::OID)).map(|o| o.value.to_vec()))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|_| MALFORMED)?;
+            self.ext_key_usage = Some(list);
+        } else if oid::is(id, &oid::NETSCAPE_CERT_TYPE) {
+            self.ns_cert_type = Some(bit_string(one(tag::BIT_STRING)?)?.first().copied().unwrap_or(0));
+        } else if oid::is(id, &oid::SUBJECT_KEY_ID) {
+            self.subject_key_id = Some(one(tag::OCTET_STRING)?.value.to_vec());
+        } else if oid::is(id, &oid::AUTHORITY_KEY_ID) {
+            self.authority_key_id = Some(authority_key_id(one(tag::SEQUENCE)?)?);
+        } else if oid::is(id, &oid::SUBJECT_ALT_NAME) {
+            self.subject_alt_names = general_names(one(tag::SEQUENCE)?.value)?;
+        } else if oid::is(id, &oid::NAME_CONSTRAINTS) {
+            self.name_constraints = Some(name_constraints(one(tag::SEQUENCE)?)?);
+        } else if oid::is(id, &oid::PROXY_CERT_INFO) {
+            self.proxy_cert_info = true;
+        }
+        Ok(())
+    }
+}
+
+/// BIT STRING content without the unused-bits octet, unused bits cleared.
+fn bit_string(tlv: Tlv<'_>) -> Decoded<Vec<u8>> {
+    let (&unused, bits) = tlv.value.split_first().ok_or("empty BIT STRING")?;
+    if unused > 7 || (bits.is_empty() && unused != 0) {
+        return Err("malformed BIT STRING");
+    }
+    let mut bits = bits.to_vec();
+    if let Some(last) = bits.last_mut() {
+        *last &= 0xFFu8 << unused;
+    }
+    Ok(bits)
+}
+
+fn basic_constraints(seq: Tlv<'_>) -> Decoded<BasicConstraints> {
+    let mut r = seq.reader();
+    let malformed = |_| "malformed basicConstraints";
+    let ca = match r.optional(tag::BOOLEAN).map_err(malformed)? {
+        Some(b) => b.value.first().is_some_and(|&v| v != 0),
+        None => false,
+    };
+    let path_len = match r.optional(tag::INTEGER).map_err(malformed)? {
+        Some(i) => {
+            if i.value.first().is_some_and(|&b| b & 0x80 != 0) {
+                return Err("negative pathLenConstraint");
+            }
+            let magnitude = asn1::integer_magnitude(i.value);
+            if magnitude.len() > 8 {
+                Some(u64::MAX)
+            } else {
+                Some(magnitude.iter().fold(0u64, |a, &b| (a << 8) | u64::from(b)))
+            }
+        }
+        None => None,
+    };
+    r.finish().map_err(malformed)?;
+    Ok(BasicConstraints { ca, path_len })
+}
+
+fn authority_key_id(seq: Tlv<'_>) -> Decoded<AuthorityKeyId> {
+    let malformed = |_| "malformed authorityKeyIdentifier";
+    let mut r = seq.reader();
+    let mut akid = AuthorityKeyId::default();
+    if let Some(k) = r.optional(tag::ctx_prim(0)).map_err(malformed)? {
+        akid.key_id = Some(k.value.to_vec());
+    }
+    if let Some(names) = r.optional(tag::ctx_cons(1)).map_err(malformed)? {
+        akid.issuer = general_names(names.value)?.into_iter().find_map(|n| match n {
+            GeneralName::Directory { canonical, .. } => Some(canonical),
+            _ => None,
+        });
+    }
+    if let Some(s) = r.optional(tag::ctx_prim(2)).map_err(malformed)? {
+        akid.serial = Some(s.value.to_vec());
+    }
+    r.finish().map_err(malformed)?;
+    Ok(akid)
+}
+
+fn ia5(value: &[u8]) -> Decoded<String> {
+    if value.is_ascii() {
+        Ok(String::from_utf8_lossy(value).into_owned())
+    } else {
+        Err("non-ASCII IA5String in a name")
+    }
+}
+
+fn general_name(tlv: Tlv<'_>) -> Decoded<GeneralName> {
+    Ok(match tlv.tag {
+        0x81 => GeneralName::Rfc822(ia5(tlv.value)?),
+        0x82 => GeneralName::Dns(ia5(tlv.value)?),
+        0xA4 => {
+            let inner = asn1::parse_one(tlv.value).map_err(|_| "malformed directoryName")?;
+            let canonical = name::canonical(inner.raw).map_err(|_| "malformed directoryName")?;
+            GeneralName::Directory {
+                canonical,
+                display: name::display(inner.raw),
+            }
+        }
+        0xA0 => GeneralName::Other("otherName"),
+        0xA3 => GeneralName::Other("x400Address"),
+        0xA5 => GeneralName::Other("ediPartyName"),
+        0x86 => GeneralName::Other("uniformResourceIdentifier"),
+        0x87 => GeneralName::Other("iPAddress"),
+        0x88 => GeneralName::Other("registeredID"),
+        _ => return Err("unknown GeneralName form"),
+    })
+}
+
+fn general_names(value: &[u8]) -> Decoded<Vec<GeneralName>> {
+    Reader::new(value)
+        .map(|t| t.map_err(|_| "malformed GeneralNames").and_then(general_name))
+        .collect()
+}
+
+fn subtrees(value: &[u8]) -> Decoded<Vec<GeneralName>> {
+    Reader::new(value)
+        .map(|subtree| {
+            let subtree = subtree
+                .and_then(|s| s.expect(tag::SEQUENCE))
+                .map_err(|_| "malformed GeneralSubtree")?;
+            let mut r = subtree.reader();
+            let base = general_name(r.any().map_err(|_| "malformed GeneralSubtree")?)?;
+            if r.is_empty() {
+                Ok(base)
+            } else {
+                // minimum/maximum: OpenSSL refuses them (X509_V_ERR_SUBTREE_MINMAX).
+                Ok(GeneralName::Other("subtree with minimum/maximum"))
+            }
+        })
+        .collect()
+}
+
+fn name_constraints(seq: Tlv<'_>) -> Decoded<NameConstraints> {
+    let malformed = |_| "malformed nameConstraints";
+    let mut r = seq.reader();
+    let mut nc = NameConstraints::default();
+    if let Some(p) = r.optional(tag::ctx_cons(0)).map_err(malformed)? {
+        nc.permitted = subtrees(p.value)?;
+    }
+    if let Some(e) = r.optional(tag::ctx_cons(1)).map_err(malformed)? {
+        nc.excluded = subtrees(e.value)?;
+    }
+    r.finish().map_err(malformed)?;
+    Ok(nc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ext(id: &const_oid::ObjectIdentifier, critical: bool, value: &[u8]) -> Vec<u8> {
+        let mut body = Vec::new();
+        asn1::push_tlv(&mut body, tag::OID, id.as_bytes());
+        if critical {
+            asn1::push_tlv(&mut body, tag::BOOLEAN, &[0xFF]);
+        }
+        asn1::push_tlv(&mut body, tag::OCTET_STRING, value);
+        let mut out = Vec::new();
+        asn1::push_tlv(&mut out, tag::SEQUENCE, &body);
+        out
+    }
+
+    fn parse(exts: &[Vec<u8>]) -> Extensions {
+        let mut list = Vec::new();
+        asn1::push_tlv(&mut list, tag::SEQUENCE, &exts.concat());
+        Extensions::parse(asn1::parse_one(&list).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn decodes_basic_constraints_and_key_usage() {
+        let e = parse(&[
+            ext(&oid::BASIC_CONSTRAINTS, true, &[0x30, 0x06, 0x01, 0x01, 0xFF, 0x02, 0x01, 0x00]),
+            ext(&oid::KEY_USAGE, true, &[0x03, 0x02, 0x01, 0x06]),
+        ]);
+        assert_eq!(e.basic_constraints, Some(BasicConstraints { ca: true, path_len: Some(0) }));
+        assert_eq!(e.key_usage, Some(ku::KEY_CERT_SIGN | 0x0002));
+        assert!(e.invalid.is_none() && e.unhandled_critical.is_none());
+    }
+
+    #[test]
+    fn empty_key_usage_and_negative_pathlen_invalidate() {
+        let e = parse(&[ext(&oid::KEY_USAGE, false, &[0x03, 0x01, 0x00])]);
+        assert_eq!(e.invalid.unwrap().problem, "keyUsage has no bit set");
+        let e = parse(&[ext(&oid::BASIC_CONSTRAINTS, false, &[0x30, 0x06, 0x01, 0x01, 0xFF, 0x02, 0x01, 0xFF])]);
+        assert_eq!(e.invalid.unwrap().problem, "negative pathLenConstraint");
+    }
+
+    #[test]
+    fn unknown_critical_and_critical_skid_are_unhandled() {
+        let e = parse(&[ext(&oid::SUBJECT_KEY_ID, true, &[0x04, 0x01, 0x07])]);
+        assert!(e.unhandled_critical.unwrap().contains("subjectKeyIdentifier"));
+        let e = parse(&[ext(&oid::EXT_KEY_USAGE, true, &[0x30, 0x00])]);
+        assert!(e.unhandled_critical.is_none());
+    }
+
+    #[test]
+    fn duplicates_invalidate() {
+        let ku = ext(&oid::KEY_USAGE, false, &[0x03, 0x02, 0x07, 0x80]);
+        let e = parse(&[ku.clone(), ku]);
+        assert_eq!(e.invalid.unwrap().problem, "the extension appears twice");
+    }
+}

@@ -1,0 +1,36 @@
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs, unsafe_code, clippy::as_conversions)]
+#![warn(unreachable_pub)]
+
+mod algorithm;
+mod asn1;
+mod base64;
+mod cert;
+mod decode;
+mod error;
+mod extensions;
+mod files;
+pub mod keystone;
+mod limits;
+mod name;
+mod oid;
+mod pem;
+mod signed_data;
+mod time;
+mod trust;
+mod verifier;
+
+pub use algorithm::{AlgorithmPolicy, DigestAlgorithm, KeyProblem, SignatureProblem};
+pub use asn1::Asn1Error;
+pub use cert::{CertId, Certificate, ValidityField};
+pub use decode::InputForm;
+pub use error::{
+    AttributeProblem, CertProblem, CertRole, Error, FileRole, PemProblem, PurposeProblem, Result,
+    TokenProblem,
+};
+pub use extensions::InvalidExtension;
+pub use files::ReloadingVerifier;
+pub use limits::Limits;
+pub use time::UnixTime;
+pub use trust::policy::Purpose;
+pub use verifier::{Verified, VerifiedSigner, Verifier, VerifierBuilder};

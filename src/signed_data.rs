@@ -1,0 +1,389 @@
+//! Borrowing views of `ContentInfo`, `SignedData` and `SignerInfo`
+//! ([RFC 5652 section 5](https://www.rfc-editor.org/rfc/rfc5652#section-5)),
+//! and the signed-attribute rules of section 11.
+//!
+//! ```text
+//! SignedData ::= SEQUENCE {
+//!   version CMSVersion,
+//!   digestAlgorithms DigestAlgorithmIdentifiers,
+//!   encapContentInfo EncapsulatedContentInfo,
+//!   certificates [0] IMPLICIT CertificateSet OPTIONAL,
+//!   crls [1] IMPLICIT RevocationInfoChoices OPTIONAL,
+//!   signerInfos SignerInfos }
+//!
+//! SignerInfo ::= SEQUENCE {
+//!   version CMSVersion,
+//!   sid SignerIdentifier,
+//!   digestAlgorithm DigestAlgorithmIdentifier,
+//!   signedAttrs [0] IMPLICIT SignedAttributes OPTIONAL,
+//!   signatureAlgorithm SignatureAlgorithmIdentifier,
+//!   signature SignatureValue,
+//!   unsignedAttrs [1] IMPLICIT UnsignedAttributes OPTIONAL }
+//! ```
+//!
+//! Versions are not checked, as OpenSSL does not check them.
+
+use crate::algorithm::AlgorithmIdentifier;
+use crate::asn1::{self, tag, Asn1Error, Reader, Tlv};
+use crate::cert::{self, Certificate};
+use crate::error::{AttributeProblem, Error, Result};
+use crate::limits::Limits;
+use crate::oid;
+
+/// `SignerIdentifier ::= CHOICE { issuerAndSerialNumber, subjectKeyIdentifier [0] }`
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum SignerId<'a> {
+    /// The issuer's DER `Name` and the serial's INTEGER content octets.
+    IssuerSerial { issuer: &'a [u8], serial: &'a [u8] },
+    /// The signer certificate's subjectKeyIdentifier value.
+    SubjectKeyId(&'a [u8]),
+}
+
+impl SignerId<'_> {
+    /// Describes the identifier for messages.
+    pub(crate) fn describe(&self) -> String {
+        match self {
+            Self::IssuerSerial { issuer, serial } => format!(
+                "issuer \"{}\", serial {}",
+                crate::name::display(issuer),
+                cert::hex_upper(asn1::integer_magnitude(serial))
+            ),
+            Self::SubjectKeyId(kid) => format!("subjectKeyIdentifier {}", cert::hex_upper(kid)),
+        }
+    }
+
+    /// Whether `cert` is the one identified (OpenSSL's `CMS_SignerInfo_cert_cmp`):
+    /// canonical issuer and integer serial, or byte-equal SKID extension (never
+    /// for certificates with malformed extensions).
+    pub(crate) fn matches(&self, cert: &Certificate, canonical_issuer: Option<&[u8]>) -> bool {
+        match self {
+            Self::IssuerSerial { issuer, serial } => {
+                asn1::integer_magnitude(serial) == asn1::integer_magnitude(cert.serial_bytes())
+                    && (cert.issuer_der() == *issuer
+                        || (canonical_issuer.is_some() && cert.canonical_issuer() == canonical_issuer))
+            }
+            Self::SubjectKeyId(kid) => {
+                cert.extensions().invalid.is_none()
+                    && cert.extensions().subject_key_id.as_deref() == Some(*kid)
+            }
+        }
+    }
+}
+
+/// One SignerInfo.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SignerInfo<'a> {
+    pub sid: SignerId<'a>,
+    pub digest_algorithm: AlgorithmIdentifier<'a>,
+    /// The complete `[0] IMPLICIT` signedAttrs element.
+    pub signed_attrs: Option<Tlv<'a>>,
+    pub signature_algorithm: AlgorithmIdentifier<'a>,
+    pub signature: &'a [u8],
+    pub unsigned_attrs: Option<Tlv<'a>>,
+}
+
+/// A SignedData message.
+#[derive(Debug)]
+pub(crate) struct SignedData<'a> {
+    /// OID content bytes of each digestAlgorithms entry.
+    pub digest_algorithms: Vec<&'a [u8]>,
+    /// OID content bytes of eContentType.
+    pub econtent_type: &'a [u8],
+    /// eContent, absent for detached signatures.
+    pub econtent: Option<&'a [u8]>,
+    /// The embedded certificates (other CertificateChoices are skipped).
+    pub certificates: Vec<Certificate>,
+    pub signer_infos: Vec<SignerInfo<'a>>,
+}
+
+fn malformed(context: &'static str) -> impl Fn(Asn1Error) -> Error {
+    move |problem| Error::Malformed { context, problem }
+}
+
+impl<'a> SignedData<'a> {
+    /// Parses a normalised DER `ContentInfo` holding SignedData.
+    ///
+    /// # Errors
+    /// Malformed structure (exit code 3); another content type (exit code 4,
+    /// as OpenSSL's "content type not signed data"); limits.
+    pub(crate) fn parse(content_info: &'a [u8], limits: &Limits) -> Result<Self> {
+        let ci = asn1::parse_one(content_info)
+            .and_then(|t| t.expect(tag::SEQUENCE))
+            .map_err(malformed("ContentInfo"))?;
+        let mut r = ci.reader();
+        let content_type = r.expect(tag::OID).map_err(malformed("ContentInfo"))?;
+        if !oid::is(content_type.value, &oid::ID_SIGNED_DATA) {
+            return Err(Error::NotSignedData {
+                content_type: oid::describe(content_type.value),
+            });
+        }
+        let explicit = r.expect(tag::ctx_cons(0)).map_err(malformed("ContentInfo"))?;
+        let sd = asn1::parse_one(explicit.value)
+            .and_then(|t| t.expect(tag::SEQUENCE))
+            .map_err(malformed("SignedData"))?;
+        Self::parse_signed_data(sd, limits)
+    }
+
+    fn parse_signed_data(sd: Tlv<'a>, limits: &Limits) -> Result<Self> {
+        let m = malformed("SignedData");
+        let mut r = sd.reader();
+        r.expect(tag::INTEGER).map_err(&m)?;
+        let digest_algorithms = r
+            .expect(tag::SET)
+            .map_err(&m)?
+            .reader()
+            .map(|alg| alg.and_then(AlgorithmIdentifier::parse).map(|a| a.oid))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(malformed("digestAlgorithms"))?;
+
+        let encap = r.expect(tag::SEQUENCE).map_err(malformed("encapContentInfo"))?;
+        let mut e = encap.reader();
+        let econtent_type = e.expect(tag::OID).map_err(malformed("encapContentInfo"))?.value;
+        let econtent = match e.optional(tag::ctx_cons(0)).map_err(malformed("eContent"))? {
+            Some(explicit) => Some(
+                asn1::parse_one(explicit.value)
+                    .and_then(|t| t.expect(tag::OCTET_STRING))
+                    .map_err(malformed("eContent"))?
+                    .value,
+            ),
+            None => None,
+        };
+        e.finish().map_err(malformed("encapContentInfo"))?;
+
+        let certificates = match r.optional(tag::ctx_cons(0)).map_err(&m)? {
+            Some(set) => {
+                let certs = cert::parse_sequence(set.value).map_err(malformed("certificates"))?;
+                if certs.len() > limits.max_certificates {
+                    return Err(Error::Malformed {
+                        context: "certificates",
+                        problem: Asn1Error::BadLength,
+                    });
+                }
+                certs
+            }
+            None => Vec::new(),
+        };
+        r.optional(tag::ctx_cons(1)).map_err(&m)?;
+        let signer_set = r.expect(tag::SET).map_err(&m)?;
+        r.finish().map_err(&m)?;
+
+        let count = Reader::new(signer_set.value).count();
+        if count > limits.max_signers {
+            return Err(Error::TooManySigners {
+                count,
+                max: limits.max_signers,
+            });
+        }
+        let signer_infos = signer_set
+            .reader()
+            .map(|si| si.and_then(SignerInfo::parse))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(malformed("SignerInfo"))?;
+        Ok(Self {
+            digest_algorithms,
+            econtent_type,
+            econtent,
+            certificates,
+            signer_infos,
+        })
+    }
+}
+
+impl<'a> SignerInfo<'a> {
+    fn parse(tlv: Tlv<'a>) -> Result<Self, Asn1Error> {
+        let mut r = tlv.expect(tag::SEQUENCE)?.reader();
+        r.expect(tag::INTEGER)?;
+        let sid = r.any()?;
+        let sid = match sid.tag {
+            tag::SEQUENCE => {
+                let mut s = sid.reader();
+                let issuer = s.expect(tag::SEQUENCE)?.raw;
+                let serial = s.expect(tag::INTEGER)?.value;
+                s.finish()?;
+                SignerId::IssuerSerial { issuer, serial }
+            }
+            t if t == tag::ctx_prim(0) => SignerId::SubjectKeyId(sid.value),
+            found => {
+                return Err(Asn1Error::UnexpectedTag {
+                    expected: tag::SEQUENCE,
+                    found,
+                })
+            }
+        };
+        let digest_algorithm = AlgorithmIdentifier::parse(r.any()?)?;
+        let signed_attrs = r.optional(tag::ctx_cons(0))?;
+        let signature_algorithm = AlgorithmIdentifier::parse(r.any()?)?;
+        let signature = r.expect(tag::OCTET_STRING)?.value;
+        let unsigned_attrs = r.optional(tag::ctx_cons(1))?;
+        r.finish()?;
+        if let Some(attrs) = signed_attrs {
+            validate_attributes(attrs)?;
+        }
+        if let Some(attrs) = unsigned_attrs {
+            validate_attributes(attrs)?;
+        }
+        Ok(Self {
+            sid,
+            digest_algorithm,
+            signed_attrs,
+            signature_algorithm,
+            signature,
+            unsigned_attrs,
+        })
+    }
+}
+
+/// An `Attribute ::= SEQUENCE { attrType OID, attrValues SET OF AttributeValue }`.
+struct Attribute<'a> {
+    oid: &'a [u8],
+    values: Vec<Tlv<'a>>,
+}
+
+fn attributes(set: Tlv<'_>) -> impl Iterator<Item = Attribute<'_>> {
+    // Structure validated at parse time.
+    set.reader().flatten().filter_map(|a| {
+        let mut r = a.reader();
+        let oid = r.expect(tag::OID).ok()?.value;
+        let values = r.expect(tag::SET).ok()?.reader().flatten().collect();
+        Some(Attribute { oid, values })
+    })
+}
+
+fn validate_attributes(set: Tlv<'_>) -> Result<(), Asn1Error> {
+    for attr in set.reader() {
+        let mut r = attr?.expect(tag::SEQUENCE)?.reader();
+        r.expect(tag::OID)?;
+        for value in r.expect(tag::SET)?.reader() {
+            value?;
+        }
+        r.finish()?;
+    }
+    Ok(())
+}
+
+/// Attribute types with RFC 5652 section 11 / ESS occurrence rules.
+const SIGNED_ONLY: [&const_oid::ObjectIdentifier; 6] = [
+    &oid::CONTENT_TYPE,
+    &oid::MESSAGE_DIGEST,
+    &oid::SIGNING_TIME,
+    &oid::SIGNING_CERTIFICATE,
+    &oid::SIGNING_CERTIFICATE_V2,
+    &oid::RECEIPT_REQUEST,
+];
+
+/// What the signed attributes say, once their rules are checked.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CheckedAttributes<'a> {
+    /// The single contentType value.
+    pub content_type: Tlv<'a>,
+    /// The single messageDigest value.
+    pub message_digest: Tlv<'a>,
+}
+
+/// Applies OpenSSL's `ossl_cms_si_check_attributes()` rules, then fetches
+/// contentType and messageDigest (each exactly once with exactly one value).
+pub(crate) fn check_attributes<'a>(
+    signed: Tlv<'a>,
+    unsigned: Option<Tlv<'a>>,
+) -> Result<CheckedAttributes<'a>, AttributeProblem> {
+    let signed_list: Vec<Attribute<'a>> = attributes(signed).collect();
+    for kind in SIGNED_ONLY {
+        let mut found = signed_list.iter().filter(|a| oid::is(a.oid, kind));
+        match (found.next(), found.next()) {
+            (Some(_), Some(_)) => return Err(AttributeProblem::Repeated(oid::describe(kind.as_bytes()))),
+            (Some(a), None) if a.values.len() != 1 => {
+                return Err(AttributeProblem::ValueCount(oid::describe(kind.as_bytes())))
+            }
+            _ => {}
+        }
+    }
+    if signed_list.iter().any(|a| oid::is(a.oid, &oid::COUNTERSIGNATURE)) {
+        return Err(AttributeProblem::SignedCountersignature);
+    }
+    if let Some(unsigned) = unsigned {
+        for attr in attributes(unsigned) {
+            if let Some(kind) = SIGNED_ONLY.iter().find(|k| oid::is(attr.oid, k)) {
+                return Err(AttributeProblem::UnsignedOnlySigned(oid::describe(kind.as_bytes())));
+            }
+            if oid::is(attr.oid, &oid::COUNTERSIGNATURE) && attr.values.is_empty() {
+                return Err(AttributeProblem::ValueCount(oid::describe(attr.oid)));
+            }
+        }
+    }
+    let single = |kind: &const_oid::ObjectIdentifier| {
+        signed_list.iter().find(|a| oid::is(a.oid, kind)).map(|a| a.values[0])
+    };
+    let content_type = single(&oid::CONTENT_TYPE);
+    let message_digest = single(&oid::MESSAGE_DIGEST);
+    match (content_type, message_digest) {
+        (Some(content_type), Some(message_digest)) => {
+            if message_digest.tag != tag::OCTET_STRING {
+                return Err(AttributeProblem::MessageDigestType);
+            }
+            Ok(CheckedAttributes {
+                content_type,
+                message_digest,
+            })
+        }
+        (None, Some(_)) => Err(AttributeProblem::MissingContentType),
+        (_, None) => Err(AttributeProblem::MissingMessageDigest),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attr(id: &const_oid::ObjectIdentifier, values: &[&[u8]]) -> Vec<u8> {
+        let mut body = Vec::new();
+        asn1::push_tlv(&mut body, tag::OID, id.as_bytes());
+        asn1::push_tlv(&mut body, tag::SET, &values.concat());
+        let mut out = Vec::new();
+        asn1::push_tlv(&mut out, tag::SEQUENCE, &body);
+        out
+    }
+
+    fn set(attrs: &[Vec<u8>]) -> Vec<u8> {
+        let mut out = Vec::new();
+        asn1::push_tlv(&mut out, tag::ctx_cons(0), &attrs.concat());
+        out
+    }
+
+    const DATA_OID: &[u8] = &[0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x01];
+    const DIGEST: &[u8] = &[0x04, 0x02, 0xAB, 0xCD];
+
+    #[test]
+    fn accepts_the_minimal_set() {
+        let s = set(&[attr(&oid::CONTENT_TYPE, &[DATA_OID]), attr(&oid::MESSAGE_DIGEST, &[DIGEST])]);
+        let checked = check_attributes(asn1::parse_one(&s).unwrap(), None).unwrap();
+        assert_eq!(checked.message_digest.value, &[0xAB, 0xCD]);
+        assert!(oid::is(checked.content_type.value, &oid::ID_DATA));
+    }
+
+    #[test]
+    fn enforces_occurrence_rules() {
+        let ct = attr(&oid::CONTENT_TYPE, &[DATA_OID]);
+        let md = attr(&oid::MESSAGE_DIGEST, &[DIGEST]);
+        let check = |attrs: &[Vec<u8>]| {
+            let s = set(attrs);
+            check_attributes(asn1::parse_one(&s).unwrap(), None).map(|_| ())
+        };
+        assert_eq!(check(&[md.clone()]), Err(AttributeProblem::MissingContentType));
+        assert_eq!(check(&[ct.clone()]), Err(AttributeProblem::MissingMessageDigest));
+        assert_eq!(check(&[]), Err(AttributeProblem::MissingMessageDigest));
+        assert!(matches!(check(&[ct.clone(), ct.clone(), md.clone()]), Err(AttributeProblem::Repeated(_))));
+        let two_values = attr(&oid::MESSAGE_DIGEST, &[DIGEST, DIGEST]);
+        assert!(matches!(check(&[ct.clone(), two_values]), Err(AttributeProblem::ValueCount(_))));
+        let counter = attr(&oid::COUNTERSIGNATURE, &[DIGEST]);
+        assert_eq!(check(&[ct, md, counter]), Err(AttributeProblem::SignedCountersignature));
+    }
+
+    #[test]
+    fn signed_only_attributes_may_not_be_unsigned() {
+        let s = set(&[attr(&oid::CONTENT_TYPE, &[DATA_OID]), attr(&oid::MESSAGE_DIGEST, &[DIGEST])]);
+        let mut u = Vec::new();
+        asn1::push_tlv(&mut u, tag::ctx_cons(1), &attr(&oid::CONTENT_TYPE, &[DATA_OID]));
+        let r = check_attributes(asn1::parse_one(&s).unwrap(), Some(asn1::parse_one(&u).unwrap()));
+        assert!(matches!(r, Err(AttributeProblem::UnsignedOnlySigned(_))));
+    }
+}

@@ -1,0 +1,209 @@
+//! Path building from a signer certificate to a CAfile anchor.
+//!
+//! Like rustls-webpki's `verify_cert.rs`: a depth-first search over candidate
+//! issuers (CAfile first, then the certfile and the message's certificates),
+//! each issuer signature checked as the path grows and charged to a budget,
+//! loops cut by skipping certificates already on the path, and the most
+//! specific error kept when every candidate fails. Unlike OpenSSL 3.0, which
+//! commits to one candidate per step, every candidate with the right name is
+//! tried (REFERENCE.md section 7 item 3); a path is accepted only when all its
+//! signatures and every rule of [`super::policy`] hold.
+
+use crate::algorithm::AlgorithmPolicy;
+use crate::cert::Certificate;
+use crate::error::{CertProblem, CertRole, Error};
+use crate::limits::Limits;
+use crate::time::UnixTime;
+
+use super::policy::{self, Purpose};
+use super::store::TrustStore;
+
+/// A path that passed every check.
+#[derive(Debug, Clone)]
+pub(crate) struct ValidatedPath {
+    /// Signer first, anchor last.
+    pub certs: Vec<Certificate>,
+    /// The latest notBefore on the path.
+    pub valid_from: UnixTime,
+    /// The earliest notAfter on the path.
+    pub valid_until: UnixTime,
+}
+
+/// Everything a search needs besides the store.
+pub(crate) struct Search<'a> {
+    pub store: &'a TrustStore,
+    pub message_certs: &'a [Certificate],
+    pub at: UnixTime,
+    pub purpose: Purpose,
+    pub algorithms: &'a AlgorithmPolicy,
+    pub limits: &'a Limits,
+}
+
+/// Where a candidate came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    Trusted,
+    Untrusted,
+}
+
+struct State {
+    path: Vec<(Certificate, Origin)>,
+    signatures_left: usize,
+    best: Option<Error>,
+}
+
+impl State {
+    fn record(&mut self, e: Error) {
+        if self.best.as_ref().is_none_or(|b| e.rank() > b.rank()) {
+            self.best = Some(e);
+        }
+    }
+}
+
+fn role(index: usize, len: usize) -> CertRole {
+    match index {
+        0 => CertRole::Signer,
+        i if i + 1 == len => CertRole::Anchor,
+        _ => CertRole::Intermediate,
+    }
+}
+
+fn cert_error(cert: &Certificate, role: CertRole, problem: CertProblem) -> Error {
+    Error::Certificate {
+        cert: cert.id(),
+        role,
+        problem,
+    }
+}
+
+impl Search<'_> {
+    /// Finds a path for `signer` that passes every check.
+    ///
+    /// # Errors
+    /// The most specific failure among all candidate paths, or
+    /// [`Error::PathBudgetExhausted`].
+    pub(crate) fn run(&self, signer: &Certificate) -> Result<ValidatedPath, Error> {
+        let mut state = State {
+            path: vec![(signer.clone(), Origin::Untrusted)],
+            signatures_left: self.limits.max_path_signatures,
+            best: None,
+        };
+        // A self-signed signer that is itself in the CAfile is its own anchor (E01).
+        if signer.is_self_signed() && self.store.trusted.all().contains(signer) {
+            state.path[0].1 = Origin::Trusted;
+            if let Some(done) = self.complete(&mut state) {
+                return Ok(done);
+            }
+            state.path[0].1 = Origin::Untrusted;
+        }
+        match self.extend(&mut state) {
+            Ok(Some(done)) => Ok(done),
+            Ok(None) => Err(state.best.unwrap_or_else(|| {
+                cert_error(signer, CertRole::Signer, CertProblem::UnknownIssuer { issuer: signer.issuer() })
+            })),
+            Err(fatal) => Err(fatal),
+        }
+    }
+
+    /// Issuer candidates for `cert`: CAfile entries first (trusted-first, as
+    /// OpenSSL), then the certfile, then the message's certificates.
+    fn candidates<'s>(&'s self, cert: &'s Certificate) -> impl Iterator<Item = (&'s Certificate, Origin)> + 's {
+        let issuer = cert.canonical_issuer().unwrap_or_default();
+        let trusted = self.store.trusted.by_subject(issuer).map(|c| (c, Origin::Trusted));
+        let certfile = self.store.untrusted.by_subject(issuer).map(|c| (c, Origin::Untrusted));
+        let message = self
+            .message_certs
+            .iter()
+            .filter(move |c| c.canonical_subject() == Some(issuer))
+            .map(|c| (c, Origin::Untrusted));
+        trusted
+            .chain(certfile)
+            .chain(message)
+            .filter(move |(c, _)| cert.likely_issued_by(c))
+    }
+
+    /// Extends the path from its last certificate. `Ok(Some)` is a validated
+    /// path, `Ok(None)` means every branch failed (errors recorded), `Err` is fatal.
+    fn extend(&self, state: &mut State) -> Result<Option<ValidatedPath>, Error> {
+        let (cert, origin) = state.path.last().cloned().ok_or(Error::NoSigners)?;
+        let index = state.path.len() - 1;
+        let mut tried = 0usize;
+        for (candidate, cand_origin) in self.candidates(&cert) {
+            let on_path = state.path.iter().any(|(c, _)| {
+                c.canonical_subject() == candidate.canonical_subject() && c.spki() == candidate.spki()
+            });
+            if on_path {
+                continue;
+            }
+            tried += 1;
+            if state.path.len() >= self.limits.max_path_len {
+                state.record(cert_error(
+                    &cert,
+                    role(index, index + 1),
+                    CertProblem::PathTooLong { max: self.limits.max_path_len },
+                ));
+                continue;
+            }
+            if state.signatures_left == 0 {
+                return Err(Error::PathBudgetExhausted { limit: self.limits.max_path_signatures });
+            }
+            state.signatures_left -= 1;
+            let key = match candidate.public_key() {
+                Ok(k) => k,
+                Err(p) => {
+                    state.record(cert_error(&cert, role(index, index + 2), CertProblem::IssuerKey(p)));
+                    continue;
+                }
+            };
+            if let Err(p) = key.verify_certificate(&cert.signature_algorithm(), cert.tbs(), cert.signature(), self.algorithms) {
+                state.record(cert_error(&cert, role(index, index + 2), CertProblem::Signature(p)));
+                continue;
+            }
+            state.path.push((candidate.clone(), cand_origin));
+            let found = if cand_origin == Origin::Trusted && candidate.is_self_signed() {
+                self.complete(state)
+            } else {
+                self.extend(state)?
+            };
+            state.path.pop();
+            if found.is_some() {
+                return Ok(found);
+            }
+        }
+        if tried == 0 {
+            let problem = if cert.is_self_signed() {
+                if index == 0 {
+                    CertProblem::SelfSignedNotTrusted
+                } else {
+                    CertProblem::UntrustedRoot
+                }
+            } else if origin == Origin::Trusted {
+                CertProblem::IncompletePath { issuer: cert.issuer() }
+            } else {
+                CertProblem::UnknownIssuer { issuer: cert.issuer() }
+            };
+            state.record(cert_error(&cert, role(index, index + 1), problem));
+        }
+        Ok(None)
+    }
+
+    /// Runs the policy on a path ending in an anchor.
+    fn complete(&self, state: &mut State) -> Option<ValidatedPath> {
+        let certs: Vec<Certificate> = state.path.iter().map(|(c, _)| c.clone()).collect();
+        match policy::check_path(&certs, self.purpose, self.at) {
+            Ok(()) => {
+                let valid_from = certs.iter().filter_map(Certificate::not_before).max()?;
+                let valid_until = certs.iter().filter_map(Certificate::not_after).min()?;
+                Some(ValidatedPath {
+                    certs,
+                    valid_from,
+                    valid_until,
+                })
+            }
+            Err((i, problem)) => {
+                state.record(cert_error(&certs[i], role(i, certs.len()), problem));
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,214 @@
+//! What each certificate on a path must satisfy, as tables of rules.
+//!
+//! Every row reproduces one check of OpenSSL 3.0's `x509_vfy.c:
+//! check_extensions()` or of the `smime_sign` purpose (`v3_purp.c:
+//! check_purpose_smime_sign()`); the path walk in [`super::path`] only asks
+//! [`check_path`]. See openssl-cms-verify.md sections 3.4-3.6.
+
+use crate::cert::{Certificate, ValidityField};
+use crate::error::{CertProblem, PurposeProblem};
+use crate::extensions::{ku, ns};
+use crate::oid;
+use crate::time::UnixTime;
+
+/// The purpose a signer's path is checked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Purpose {
+    /// OpenSSL's `smime_sign` purpose, which `openssl cms -verify` applies
+    /// (keyUsage, extendedKeyUsage and Netscape cert type rules for the signer
+    /// and the CAs).
+    #[default]
+    SmimeSign,
+    /// No purpose rules (OpenSSL's `-purpose any`); CA checks still apply.
+    Any,
+}
+
+/// Where a certificate sits on the path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Position {
+    Leaf,
+    Intermediate,
+    Top,
+}
+
+/// One check: the OpenSSL code it reproduces, and the check.
+struct Rule {
+    #[allow(dead_code, reason = "documents the OpenSSL check the row reproduces")]
+    openssl: &'static str,
+    check: fn(&Certificate, Position) -> Result<(), CertProblem>,
+}
+
+/// Checks on every certificate, anchor included.
+const EVERY_CERT: &[Rule] = &[
+    Rule {
+        openssl: "check_extensions: EXFLAG_CRITICAL -> X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION",
+        check: |c, _| match &c.extensions().unhandled_critical {
+            Some(ext) => Err(CertProblem::UnhandledCriticalExtension(ext.clone())),
+            None => Ok(()),
+        },
+    },
+    Rule {
+        openssl: "ossl_x509v3_cache_extensions: EXFLAG_INVALID (certificate unusable)",
+        check: |c, _| match &c.extensions().invalid {
+            Some(e) => Err(CertProblem::InvalidExtension(e.clone())),
+            None => Ok(()),
+        },
+    },
+    Rule {
+        openssl: "check_extensions: EXFLAG_PROXY -> X509_V_ERR_PROXY_CERTIFICATES_NOT_ALLOWED",
+        check: |c, _| {
+            if c.extensions().proxy_cert_info {
+                Err(CertProblem::ProxyCertificate)
+            } else {
+                Ok(())
+            }
+        },
+    },
+    Rule {
+        openssl: "check_extensions: X509_check_ca() == 1 for intermediates, != 0 for the top",
+        check: |c, pos| match (pos, check_ca(c)) {
+            (Position::Leaf, _) | (Position::Top, Ok(_)) | (Position::Intermediate, Ok(CaKind::BasicConstraints)) => Ok(()),
+            (Position::Intermediate, Ok(_)) => Err(CertProblem::NotCa(
+                "it lacks basicConstraints CA:TRUE (required for intermediate CAs)",
+            )),
+            (_, Err(why)) => Err(CertProblem::NotCa(why)),
+        },
+    },
+];
+
+/// `check_purpose_smime_sign(x, require_ca = 0)` for the signer.
+const SMIME_SIGNER: &[Rule] = &[
+    Rule {
+        openssl: "purpose_smime: xku_reject(x, XKU_SMIME)",
+        check: |c, _| eku_allows_email(c),
+    },
+    Rule {
+        openssl: "purpose_smime: nsCertType must have NS_SMIME or NS_SSL_CLIENT",
+        check: |c, _| match c.extensions().ns_cert_type {
+            Some(t) if t & (ns::SMIME | ns::SSL_CLIENT) == 0 => {
+                Err(CertProblem::Purpose(PurposeProblem::NetscapeCertType))
+            }
+            _ => Ok(()),
+        },
+    },
+    Rule {
+        openssl: "check_purpose_smime_sign: ku_reject(x, KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)",
+        check: |c, _| match c.extensions().key_usage {
+            Some(k) if k & (ku::DIGITAL_SIGNATURE | ku::NON_REPUDIATION) == 0 => {
+                Err(CertProblem::Purpose(PurposeProblem::KeyUsage))
+            }
+            _ => Ok(()),
+        },
+    },
+];
+
+/// `check_purpose_smime_sign(x, require_ca = 1)` for every CA, anchor included.
+const SMIME_CA: &[Rule] = &[
+    Rule {
+        openssl: "purpose_smime: xku_reject(x, XKU_SMIME)",
+        check: |c, _| eku_allows_email(c),
+    },
+    Rule {
+        openssl: "purpose_smime: check_ca() == 5 requires NS_SMIME_CA",
+        check: |c, _| match check_ca(c) {
+            Ok(CaKind::NetscapeType) if c.extensions().ns_cert_type.unwrap_or(0) & ns::SMIME_CA == 0 => {
+                Err(CertProblem::Purpose(PurposeProblem::NetscapeCa))
+            }
+            _ => Ok(()),
+        },
+    },
+];
+
+/// How a certificate qualifies as a CA (`X509_check_ca()`'s non-zero results).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CaKind {
+    /// 1: basicConstraints CA:TRUE.
+    BasicConstraints,
+    /// 3: a v1 self-signed root.
+    V1Root,
+    /// 4: no basicConstraints, keyUsage with keyCertSign.
+    KeyUsage,
+    /// 5: no basicConstraints, a Netscape CA type.
+    NetscapeType,
+}
+
+/// OpenSSL's `check_ca()`.
+fn check_ca(c: &Certificate) -> Result<CaKind, &'static str> {
+    let ext = c.extensions();
+    if ext.key_usage.is_some_and(|k| k & ku::KEY_CERT_SIGN == 0) {
+        return Err("its keyUsage lacks keyCertSign");
+    }
+    match ext.basic_constraints {
+        Some(bc) if bc.ca => Ok(CaKind::BasicConstraints),
+        Some(_) => Err("its basicConstraints say CA:FALSE"),
+        None if c.version() == 1 && c.is_self_signed() => Ok(CaKind::V1Root),
+        None if ext.key_usage.is_some() => Ok(CaKind::KeyUsage),
+        None if ext.ns_cert_type.is_some_and(|t| t & ns::ANY_CA != 0) => Ok(CaKind::NetscapeType),
+        None => Err("it has no basicConstraints extension"),
+    }
+}
+
+fn eku_allows_email(c: &Certificate) -> Result<(), CertProblem> {
+    match &c.extensions().ext_key_usage {
+        Some(list) if !list.iter().any(|o| oid::is(o, &oid::KP_EMAIL_PROTECTION)) => {
+            Err(CertProblem::Purpose(PurposeProblem::ExtendedKeyUsage {
+                found: list.iter().map(|o| oid::describe(o)).collect(),
+            }))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn apply(rules: &[Rule], c: &Certificate, pos: Position) -> Result<(), CertProblem> {
+    rules.iter().try_for_each(|r| (r.check)(c, pos))
+}
+
+/// Validity at `at`: notBefore <= at < notAfter, strict formats.
+fn check_time(c: &Certificate, at: UnixTime) -> Result<(), CertProblem> {
+    let not_before = c.not_before().ok_or(CertProblem::BadTimeFormat(ValidityField::NotBefore))?;
+    let not_after = c.not_after().ok_or(CertProblem::BadTimeFormat(ValidityField::NotAfter))?;
+    if not_before > at {
+        return Err(CertProblem::NotYetValid { not_before, at });
+    }
+    if not_after <= at {
+        return Err(CertProblem::Expired { not_after, at });
+    }
+    Ok(())
+}
+
+/// Checks a complete path (signer first, anchor last) whose signatures have
+/// been verified: extensions, CA status, purpose and path length for each
+/// certificate, then validity top-down, then name constraints. Returns the
+/// index of the failing certificate with the problem.
+pub(crate) fn check_path(path: &[Certificate], purpose: Purpose, at: UnixTime) -> Result<(), (usize, CertProblem)> {
+    let last = path.len().saturating_sub(1);
+    let mut ca_below: u64 = 0;
+    for (i, c) in path.iter().enumerate() {
+        let pos = match i {
+            0 => Position::Leaf,
+            i if i == last => Position::Top,
+            _ => Position::Intermediate,
+        };
+        let fail = |p| (i, p);
+        apply(EVERY_CERT, c, pos).map_err(fail)?;
+        if purpose == Purpose::SmimeSign {
+            let rules = if pos == Position::Leaf { SMIME_SIGNER } else { SMIME_CA };
+            apply(rules, c, pos).map_err(fail)?;
+        }
+        // check_extensions: pathlen of CAs above the signer's direct issuer.
+        if i > 1 {
+            if let Some(limit) = c.extensions().basic_constraints.and_then(|bc| bc.path_len) {
+                if ca_below > limit {
+                    return Err(fail(CertProblem::PathLength { limit, below: ca_below }));
+                }
+            }
+        }
+        if i > 0 && !c.is_self_issued() {
+            ca_below += 1;
+        }
+    }
+    for (i, c) in path.iter().enumerate().rev() {
+        check_time(c, at).map_err(|p| (i, p))?;
+    }
+    super::name_constraints::check(path)
+}
