@@ -10,6 +10,7 @@ mod decode;
 mod error;
 mod extensions;
 mod files;
+pub mod inspect;
 pub mod keystone;
 mod limits;
 mod name;

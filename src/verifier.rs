@@ -409,6 +409,17 @@ impl Verifier {
         Ok(path)
     }
 
+    /// Validates `cert` as a signing certificate without a message: its path
+    /// to a CAfile anchor and every rule a signer's path must pass. Returns
+    /// the path (the certificate first, the anchor last).
+    ///
+    /// # Errors
+    /// The most specific path failure ([`Error::Certificate`] and friends).
+    pub fn check_signing_certificate(&self, cert: &Certificate) -> Result<Vec<Certificate>> {
+        let at = self.inner.time.unwrap_or_else(UnixTime::now);
+        self.validated_path(cert, &[], at)
+    }
+
     /// The signer's validated path, from the cache when still valid at `at`.
     fn validated_path(&self, signer: &Certificate, message_certs: &[Certificate], at: UnixTime) -> Result<Vec<Certificate>> {
         if let Some(path) = self.inner.cache.get(signer, at) {

@@ -163,6 +163,13 @@ fn apply(rules: &[Rule], c: &Certificate, pos: Position) -> Result<(), CertProbl
     rules.iter().try_for_each(|r| (r.check)(c, pos))
 }
 
+/// The signer rules alone (extensions and the S/MIME signing purpose), for
+/// describing a certificate outside any path.
+pub(crate) fn check_signer(cert: &Certificate) -> Result<(), CertProblem> {
+    apply(EVERY_CERT, cert, Position::Leaf)?;
+    apply(SMIME_SIGNER, cert, Position::Leaf)
+}
+
 /// Validity at `at`: notBefore <= at < notAfter, strict formats.
 fn check_time(c: &Certificate, at: UnixTime) -> Result<(), CertProblem> {
     let not_before = c.not_before().ok_or(CertProblem::BadTimeFormat(ValidityField::NotBefore))?;

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs every test of cmsverify: Rust (unit, integration, differential against
+# the openssl command, doctests), the C ABI programs, the Python wheel's
+# pytest suite and the fuzz smoke run. Installs what it needs (Python venv,
+# maturin, pytest, python-keystoneclient; openssl and valgrind via apt when
+# missing). Usage: bash scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+for part in scripts/test-*.sh; do
+    echo "==> $part"
+    bash "$part"
+done
+echo "==> all tests passed"
