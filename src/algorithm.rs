@@ -5,6 +5,7 @@
 //! OpenSSL 3.0 cannot verify in CMS. DSA is refused with a clear error.
 
 use crate::asn1::{self, tag, Asn1Error, Tlv};
+use crate::montgomery::RsaPublicOp;
 use crate::oid;
 use digest::Digest;
 use signature::hazmat::PrehashVerifier;
@@ -68,7 +69,10 @@ impl std::fmt::Display for SignatureProblem {
             Self::Invalid => f.write_str("the signature does not match"),
             Self::UnsupportedAlgorithm(a) => write!(f, "unsupported signature algorithm {a}"),
             Self::KeyMismatch { algorithm, key } => {
-                write!(f, "signature algorithm {algorithm} cannot be used with an {key} key")
+                write!(
+                    f,
+                    "signature algorithm {algorithm} cannot be used with an {key} key"
+                )
             }
             Self::BadParameters(what) => write!(f, "bad signature algorithm parameters: {what}"),
             Self::Insecure(what) => write!(f, "{what} is refused as insecure"),
@@ -330,6 +334,8 @@ impl KeyFamily {
 pub(crate) enum PublicKey {
     Rsa {
         key: rsa::RsaPublicKey,
+        /// The fast public operation, when the exponent fits 64 bits.
+        op: Option<RsaPublicOp>,
         bits: usize,
         /// id-RSASSA-PSS keys may only make PSS signatures.
         pss_only: bool,
@@ -361,7 +367,9 @@ impl std::fmt::Display for KeyProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Unsupported(what) => write!(f, "its {what} public key is not supported"),
-            Self::UnsupportedCurve(what) => write!(f, "its EC key uses {what}, which is not supported"),
+            Self::UnsupportedCurve(what) => {
+                write!(f, "its EC key uses {what}, which is not supported")
+            }
             Self::Malformed => f.write_str("its public key is malformed"),
             Self::TooSmall { bits, min } => write!(
                 f,
@@ -375,7 +383,9 @@ impl PublicKey {
     /// Parses a DER SubjectPublicKeyInfo.
     pub(crate) fn from_spki(spki: &[u8]) -> Result<Self, KeyProblem> {
         let bad = |_| KeyProblem::Malformed;
-        let seq = asn1::parse_one(spki).and_then(|t| t.expect(tag::SEQUENCE)).map_err(bad)?;
+        let seq = asn1::parse_one(spki)
+            .and_then(|t| t.expect(tag::SEQUENCE))
+            .map_err(bad)?;
         let mut r = seq.reader();
         let alg = r.any().and_then(AlgorithmIdentifier::parse).map_err(bad)?;
         let bits = r.expect(tag::BIT_STRING).map_err(bad)?.value;
@@ -385,18 +395,18 @@ impl PublicKey {
         };
         match KeyFamily::of_key(alg.oid) {
             Some(family @ (KeyFamily::Rsa | KeyFamily::RsaPss)) => {
-                let (key, bits) = parse_rsa(key)?;
+                let (key, op, bits) = parse_rsa(key)?;
                 Ok(Self::Rsa {
                     key,
+                    op,
                     bits,
                     pss_only: family == KeyFamily::RsaPss,
                 })
             }
             Some(KeyFamily::Ec) => {
-                let curve = alg
-                    .params
-                    .filter(|p| p.tag == tag::OID)
-                    .ok_or_else(|| KeyProblem::UnsupportedCurve("explicit curve parameters".into()))?;
+                let curve = alg.params.filter(|p| p.tag == tag::OID).ok_or_else(|| {
+                    KeyProblem::UnsupportedCurve("explicit curve parameters".into())
+                })?;
                 if oid::is(curve.value, &oid::SECP256R1) {
                     p256::ecdsa::VerifyingKey::from_sec1_bytes(key)
                         .map(Self::P256)
@@ -406,7 +416,10 @@ impl PublicKey {
                         .map(Self::P384)
                         .map_err(|_| KeyProblem::Malformed)
                 } else {
-                    Err(KeyProblem::UnsupportedCurve(format!("curve {}", oid::dotted(curve.value))))
+                    Err(KeyProblem::UnsupportedCurve(format!(
+                        "curve {}",
+                        oid::dotted(curve.value)
+                    )))
                 }
             }
             Some(KeyFamily::Ed25519) => {
@@ -435,7 +448,9 @@ impl PublicKey {
 
     fn family_name(&self) -> &'static str {
         match self {
-            Self::Rsa { pss_only: false, .. } => "RSA",
+            Self::Rsa {
+                pss_only: false, ..
+            } => "RSA",
             Self::Rsa { pss_only: true, .. } => "RSA-PSS",
             Self::P256(_) | Self::P384(_) => "EC",
             Self::Ed25519(_) => "Ed25519",
@@ -460,7 +475,9 @@ impl PublicKey {
     ) -> Result<(), SignatureProblem> {
         digest.check_policy(policy)?;
         match self {
-            Self::Rsa { key, pss_only, .. } => {
+            Self::Rsa {
+                key, op, pss_only, ..
+            } => {
                 let hashed = digest.digest(parts);
                 if oid::is(sig_alg.oid, &oid::RSASSA_PSS) {
                     let pss = PssParams::parse(sig_alg.params)?;
@@ -474,7 +491,10 @@ impl PublicKey {
                         .map_err(|_| SignatureProblem::Invalid);
                 }
                 let rsa_family = oid::is(sig_alg.oid, &oid::RSA_ENCRYPTION)
-                    || matches!(cert_signature_kind(sig_alg.oid), Some(CertSigKind::RsaPkcs1(_)))
+                    || matches!(
+                        cert_signature_kind(sig_alg.oid),
+                        Some(CertSigKind::RsaPkcs1(_))
+                    )
                     || is_legacy_rsa_oid(sig_alg.oid);
                 if !rsa_family {
                     return Err(SignatureProblem::KeyMismatch {
@@ -487,8 +507,7 @@ impl PublicKey {
                         "an RSA-PSS key can only make RSASSA-PSS signatures",
                     ));
                 }
-                key.verify(digest.pkcs1v15(), hashed.as_ref(), signature)
-                    .map_err(|_| SignatureProblem::Invalid)
+                verify_pkcs1v15(key, op.as_ref(), digest, hashed.as_ref(), signature)
             }
             Self::P256(key) => verify_ecdsa(
                 key,
@@ -532,11 +551,18 @@ impl PublicKey {
             key: self.family_name(),
         };
         match (kind, self) {
-            (CertSigKind::RsaPkcs1(digest), Self::Rsa { key, pss_only: false, .. }) => {
+            (
+                CertSigKind::RsaPkcs1(digest),
+                Self::Rsa {
+                    key,
+                    op,
+                    pss_only: false,
+                    ..
+                },
+            ) => {
                 digest.check_policy(policy)?;
                 let hashed = digest.digest(&[tbs]);
-                key.verify(digest.pkcs1v15(), hashed.as_ref(), signature)
-                    .map_err(|_| SignatureProblem::Invalid)
+                verify_pkcs1v15(key, op.as_ref(), digest, hashed.as_ref(), signature)
             }
             (CertSigKind::RsaPss, Self::Rsa { key, .. }) => {
                 let pss = PssParams::parse(sig_alg.params)?;
@@ -551,12 +577,16 @@ impl PublicKey {
                     .verify_pss(key, hashed.as_ref(), signature, pss.salt_len)
                     .map_err(|_| SignatureProblem::Invalid)
             }
-            (CertSigKind::Ecdsa(digest), Self::P256(key)) => {
-                verify_ecdsa(key, digest.digest(&[tbs]).as_ref(), p256::ecdsa::Signature::from_der(signature))
-            }
-            (CertSigKind::Ecdsa(digest), Self::P384(key)) => {
-                verify_ecdsa(key, digest.digest(&[tbs]).as_ref(), p384::ecdsa::Signature::from_der(signature))
-            }
+            (CertSigKind::Ecdsa(digest), Self::P256(key)) => verify_ecdsa(
+                key,
+                digest.digest(&[tbs]).as_ref(),
+                p256::ecdsa::Signature::from_der(signature),
+            ),
+            (CertSigKind::Ecdsa(digest), Self::P384(key)) => verify_ecdsa(
+                key,
+                digest.digest(&[tbs]).as_ref(),
+                p384::ecdsa::Signature::from_der(signature),
+            ),
             (CertSigKind::Ed25519, Self::Ed25519(key)) => verify_ed25519(key, &[tbs], signature),
             _ => Err(mismatch()),
         }
@@ -568,14 +598,17 @@ fn is_legacy_rsa_oid(value: &[u8]) -> bool {
     oid::is(value, &oid::MD2_WITH_RSA) || oid::is(value, &oid::MD4_WITH_RSA)
 }
 
-fn parse_rsa(key: &[u8]) -> Result<(rsa::RsaPublicKey, usize), KeyProblem> {
+fn parse_rsa(key: &[u8]) -> Result<(rsa::RsaPublicKey, Option<RsaPublicOp>, usize), KeyProblem> {
     let bad = |_| KeyProblem::Malformed;
-    let seq = asn1::parse_one(key).and_then(|t| t.expect(tag::SEQUENCE)).map_err(bad)?;
+    let seq = asn1::parse_one(key)
+        .and_then(|t| t.expect(tag::SEQUENCE))
+        .map_err(bad)?;
     let mut r = seq.reader();
     let n = r.expect(tag::INTEGER).map_err(bad)?.value;
     let e = r.expect(tag::INTEGER).map_err(bad)?.value;
     r.finish().map_err(bad)?;
     let (n, e) = (asn1::integer_magnitude(n), asn1::integer_magnitude(e));
+    let op = RsaPublicOp::new(n, e);
     let to_uint = |bytes: &[u8]| {
         let bits = u32::try_from(bytes.len() * 8).map_err(|_| KeyProblem::Malformed)?;
         rsa::BoxedUint::from_be_slice(bytes, bits.max(64)).map_err(|_| KeyProblem::Malformed)
@@ -584,7 +617,28 @@ fn parse_rsa(key: &[u8]) -> Result<(rsa::RsaPublicKey, usize), KeyProblem> {
     let bits = usize::try_from(n.bits_vartime()).map_err(|_| KeyProblem::Malformed)?;
     let key = rsa::RsaPublicKey::new_with_size_limits(n, to_uint(e)?, 1..=16384)
         .map_err(|_| KeyProblem::Malformed)?;
-    Ok((key, bits))
+    Ok((key, op, bits))
+}
+
+/// PKCS#1 v1.5 verification, through the precomputed public operation when
+/// there is one.
+fn verify_pkcs1v15(
+    key: &rsa::RsaPublicKey,
+    op: Option<&RsaPublicOp>,
+    digest: DigestAlgorithm,
+    hashed: &[u8],
+    signature: &[u8],
+) -> Result<(), SignatureProblem> {
+    let scheme = digest.pkcs1v15();
+    let valid = match op {
+        Some(op) => op.verify_pkcs1v15(&scheme.prefix, hashed, signature),
+        None => key.verify(scheme, hashed, signature).is_ok(),
+    };
+    if valid {
+        Ok(())
+    } else {
+        Err(SignatureProblem::Invalid)
+    }
 }
 
 fn verify_ecdsa<S, E>(
@@ -593,7 +647,8 @@ fn verify_ecdsa<S, E>(
     signature: Result<S, E>,
 ) -> Result<(), SignatureProblem> {
     let sig = signature.map_err(|_| SignatureProblem::Invalid)?;
-    key.verify_prehash(prehash, &sig).map_err(|_| SignatureProblem::Invalid)
+    key.verify_prehash(prehash, &sig)
+        .map_err(|_| SignatureProblem::Invalid)
 }
 
 fn verify_ed25519(
@@ -601,9 +656,11 @@ fn verify_ed25519(
     parts: &[&[u8]],
     signature: &[u8],
 ) -> Result<(), SignatureProblem> {
-    let sig = ed25519_dalek::Signature::from_slice(signature).map_err(|_| SignatureProblem::Invalid)?;
+    let sig =
+        ed25519_dalek::Signature::from_slice(signature).map_err(|_| SignatureProblem::Invalid)?;
     let message = parts.concat();
-    key.verify(&message, &sig).map_err(|_| SignatureProblem::Invalid)
+    key.verify(&message, &sig)
+        .map_err(|_| SignatureProblem::Invalid)
 }
 
 /// Signature algorithms of certificates.
@@ -635,7 +692,10 @@ fn cert_signature_kind(value: &[u8]) -> Option<CertSigKind> {
         (&oid::ECDSA_WITH_SHA512, Ecdsa(D::Sha512)),
         (&oid::ED25519, Ed25519),
     ];
-    table.iter().find(|(o, _)| oid::is(value, o)).map(|(_, k)| *k)
+    table
+        .iter()
+        .find(|(o, _)| oid::is(value, o))
+        .map(|(_, k)| *k)
 }
 
 /// `RSASSA-PSS-params` (RFC 4055 section 3.1), with its defaults.
@@ -649,7 +709,10 @@ impl PssParams {
     fn parse(params: Option<Tlv<'_>>) -> Result<Self, SignatureProblem> {
         let bad = |what| SignatureProblem::BadParameters(what);
         let params = params.ok_or(bad("RSASSA-PSS parameters are missing"))?;
-        let mut r = params.expect(tag::SEQUENCE).map_err(|_| bad("malformed RSASSA-PSS parameters"))?.reader();
+        let mut r = params
+            .expect(tag::SEQUENCE)
+            .map_err(|_| bad("malformed RSASSA-PSS parameters"))?
+            .reader();
         let malformed = |_| bad("malformed RSASSA-PSS parameters");
         let digest_of = |alg: AlgorithmIdentifier<'_>| match DigestAlgorithm::lookup(alg.oid) {
             DigestLookup::Supported(d) => Ok(d),
@@ -661,11 +724,13 @@ impl PssParams {
             salt_len: 20,
         };
         if let Some(t) = r.optional(tag::ctx_cons(0)).map_err(malformed)? {
-            let alg = AlgorithmIdentifier::parse(asn1::parse_one(t.value).map_err(malformed)?).map_err(malformed)?;
+            let alg = AlgorithmIdentifier::parse(asn1::parse_one(t.value).map_err(malformed)?)
+                .map_err(malformed)?;
             out.hash = digest_of(alg)?;
         }
         if let Some(t) = r.optional(tag::ctx_cons(1)).map_err(malformed)? {
-            let mgf = AlgorithmIdentifier::parse(asn1::parse_one(t.value).map_err(malformed)?).map_err(malformed)?;
+            let mgf = AlgorithmIdentifier::parse(asn1::parse_one(t.value).map_err(malformed)?)
+                .map_err(malformed)?;
             if !oid::is(mgf.oid, &oid::MGF1) {
                 return Err(bad("mask generation function other than MGF1"));
             }
@@ -673,7 +738,9 @@ impl PssParams {
             out.mgf_hash = digest_of(AlgorithmIdentifier::parse(inner).map_err(malformed)?)?;
         }
         if let Some(t) = r.optional(tag::ctx_cons(2)).map_err(malformed)? {
-            let int = asn1::parse_one(t.value).and_then(|i| i.expect(tag::INTEGER)).map_err(malformed)?;
+            let int = asn1::parse_one(t.value)
+                .and_then(|i| i.expect(tag::INTEGER))
+                .map_err(malformed)?;
             let v = int.value;
             if v.is_empty() || v[0] & 0x80 != 0 || v.len() > 4 {
                 return Err(bad("invalid PSS salt length"));
@@ -681,7 +748,9 @@ impl PssParams {
             out.salt_len = v.iter().fold(0usize, |a, &b| (a << 8) | usize::from(b));
         }
         if let Some(t) = r.optional(tag::ctx_cons(3)).map_err(malformed)? {
-            let int = asn1::parse_one(t.value).and_then(|i| i.expect(tag::INTEGER)).map_err(malformed)?;
+            let int = asn1::parse_one(t.value)
+                .and_then(|i| i.expect(tag::INTEGER))
+                .map_err(malformed)?;
             if int.value != [1] {
                 return Err(bad("PSS trailer field other than 1"));
             }
@@ -701,9 +770,18 @@ mod tests {
             DigestAlgorithm::lookup(oid::SHA256.as_bytes()),
             DigestLookup::Supported(DigestAlgorithm::Sha256)
         );
-        assert_eq!(DigestAlgorithm::lookup(oid::SM3.as_bytes()), DigestLookup::NotImplemented("SM3"));
-        assert_eq!(DigestAlgorithm::lookup(oid::MD4.as_bytes()), DigestLookup::Unavailable);
-        assert_eq!(DigestAlgorithm::lookup(&[0x2A, 0x03]), DigestLookup::Unavailable);
+        assert_eq!(
+            DigestAlgorithm::lookup(oid::SM3.as_bytes()),
+            DigestLookup::NotImplemented("SM3")
+        );
+        assert_eq!(
+            DigestAlgorithm::lookup(oid::MD4.as_bytes()),
+            DigestLookup::Unavailable
+        );
+        assert_eq!(
+            DigestAlgorithm::lookup(&[0x2A, 0x03]),
+            DigestLookup::Unavailable
+        );
     }
 
     #[test]
@@ -722,7 +800,9 @@ mod tests {
             DigestAlgorithm::Md5.check_policy(&AlgorithmPolicy::default()),
             Err(SignatureProblem::Insecure("the MD5 digest"))
         );
-        assert!(DigestAlgorithm::Md5.check_policy(&AlgorithmPolicy::openssl_compatible()).is_ok());
+        assert!(DigestAlgorithm::Md5
+            .check_policy(&AlgorithmPolicy::openssl_compatible())
+            .is_ok());
     }
 
     #[test]
@@ -737,6 +817,9 @@ mod tests {
 
     #[test]
     fn malformed_spki_is_reported() {
-        assert_eq!(PublicKey::from_spki(&[0x30, 0x00]).unwrap_err(), KeyProblem::Malformed);
+        assert_eq!(
+            PublicKey::from_spki(&[0x30, 0x00]).unwrap_err(),
+            KeyProblem::Malformed
+        );
     }
 }

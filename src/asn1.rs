@@ -329,10 +329,21 @@ fn scan(bytes: &[u8], depth: usize, max_depth: usize) -> Result<(usize, bool), A
 
 /// A parsed BER element ready to be written as DER.
 enum Node<'a> {
-    Primitive { tag: u8, value: &'a [u8] },
-    Constructed { tag: u8, children: Vec<Node<'a>>, len: usize },
+    Primitive {
+        tag: u8,
+        value: &'a [u8],
+    },
+    Constructed {
+        tag: u8,
+        children: Vec<Node<'a>>,
+        len: usize,
+    },
     /// A constructed string flattened to its primitive form.
-    String { tag: u8, parts: Vec<&'a [u8]>, len: usize },
+    String {
+        tag: u8,
+        parts: Vec<&'a [u8]>,
+        len: usize,
+    },
 }
 
 impl Node<'_> {
@@ -423,11 +434,7 @@ fn build(bytes: &[u8], depth: usize, max_depth: usize) -> Result<(Node<'_>, usiz
         }
     } else {
         let len = children.iter().map(Node::encoded_len).sum();
-        Node::Constructed {
-            tag,
-            children,
-            len,
-        }
+        Node::Constructed { tag, children, len }
     };
     Ok((node, consumed))
 }
@@ -437,7 +444,9 @@ fn flatten<'a>(children: &[Node<'a>], tag: u8, parts: &mut Vec<&'a [u8]>) -> Res
     for child in children {
         match child {
             Node::Primitive { tag: t, value } if *t == tag => parts.push(value),
-            Node::String { tag: t, parts: p, .. } if *t == tag => parts.extend_from_slice(p),
+            Node::String {
+                tag: t, parts: p, ..
+            } if *t == tag => parts.extend_from_slice(p),
             _ => return Err(Asn1Error::BadValue),
         }
     }
@@ -477,10 +486,22 @@ mod tests {
 
     #[test]
     fn rejects_bad_lengths() {
-        assert_eq!(parse_one(&[0x04, 0x05, 1]).unwrap_err(), Asn1Error::Truncated);
-        assert_eq!(parse_one(&[0x04, 0x81, 0x05, 1, 2, 3, 4, 5]).unwrap_err(), Asn1Error::BadLength);
-        assert_eq!(parse_one(&[0x30, 0x80, 0, 0]).unwrap_err(), Asn1Error::BadLength);
-        assert_eq!(parse_one(&[0x1F, 0x01, 0]).unwrap_err(), Asn1Error::HighTagNumber);
+        assert_eq!(
+            parse_one(&[0x04, 0x05, 1]).unwrap_err(),
+            Asn1Error::Truncated
+        );
+        assert_eq!(
+            parse_one(&[0x04, 0x81, 0x05, 1, 2, 3, 4, 5]).unwrap_err(),
+            Asn1Error::BadLength
+        );
+        assert_eq!(
+            parse_one(&[0x30, 0x80, 0, 0]).unwrap_err(),
+            Asn1Error::BadLength
+        );
+        assert_eq!(
+            parse_one(&[0x1F, 0x01, 0]).unwrap_err(),
+            Asn1Error::HighTagNumber
+        );
     }
 
     #[test]
@@ -505,7 +526,10 @@ mod tests {
     #[test]
     fn non_minimal_lengths_are_shortened() {
         let ber = [0x30, 0x81, 0x04, 0x04, 0x81, 0x01, 0xAA];
-        assert_eq!(&*normalize(&ber, 8).unwrap(), &[0x30, 0x03, 0x04, 0x01, 0xAA]);
+        assert_eq!(
+            &*normalize(&ber, 8).unwrap(),
+            &[0x30, 0x03, 0x04, 0x01, 0xAA]
+        );
     }
 
     #[test]

@@ -86,7 +86,11 @@ pub(crate) fn encode(input: &[u8], alphabet: Alphabet) -> String {
     };
     let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
     for chunk in input.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
         out.push(symbol(n >> 18));
         out.push(symbol(n >> 12));
@@ -103,10 +107,20 @@ mod tests {
     #[test]
     fn round_trips_every_length() {
         for len in 0..40u8 {
-            let data: Vec<u8> = (0..len).map(|i| i.wrapping_mul(97).wrapping_add(250)).collect();
-            for alphabet in [Alphabet::Standard, Alphabet::UrlSafe, Alphabet::KeystoneToken] {
+            let data: Vec<u8> = (0..len)
+                .map(|i| i.wrapping_mul(97).wrapping_add(250))
+                .collect();
+            for alphabet in [
+                Alphabet::Standard,
+                Alphabet::UrlSafe,
+                Alphabet::KeystoneToken,
+            ] {
                 let text = encode(&data, alphabet);
-                assert_eq!(decode(text.as_bytes(), alphabet).unwrap(), data, "{alphabet:?} {len}");
+                assert_eq!(
+                    decode(text.as_bytes(), alphabet).unwrap(),
+                    data,
+                    "{alphabet:?} {len}"
+                );
             }
         }
     }
@@ -114,7 +128,10 @@ mod tests {
     #[test]
     fn known_vectors_and_whitespace() {
         assert_eq!(encode(b"foobar", Alphabet::Standard), "Zm9vYmFy");
-        assert_eq!(decode(b"Zm9v\r\nYmE=\n", Alphabet::Standard).unwrap(), b"fooba");
+        assert_eq!(
+            decode(b"Zm9v\r\nYmE=\n", Alphabet::Standard).unwrap(),
+            b"fooba"
+        );
         assert_eq!(encode(&[0xFB, 0xFF], Alphabet::UrlSafe), "-_8=");
         assert_eq!(encode(&[0xFB, 0xFF], Alphabet::KeystoneToken), "+-8=");
     }

@@ -211,7 +211,11 @@ impl Certificate {
     /// The SubjectPublicKeyInfo algorithm's key family.
     pub(crate) fn key_family(&self) -> Option<KeyFamily> {
         let spki = asn1::parse_one(self.spki()).ok()?;
-        let alg = spki.reader().any().and_then(AlgorithmIdentifier::parse).ok()?;
+        let alg = spki
+            .reader()
+            .any()
+            .and_then(AlgorithmIdentifier::parse)
+            .ok()?;
         KeyFamily::of_key(alg.oid)
     }
 

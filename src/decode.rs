@@ -54,7 +54,11 @@ fn is_token_char(c: u8) -> bool {
 ///
 /// # Errors
 /// Size limits, or input that is not of the form (exit code 3).
-pub(crate) fn content_info<'a>(input: &'a [u8], form: InputForm, limits: &Limits) -> Result<Cow<'a, [u8]>> {
+pub(crate) fn content_info<'a>(
+    input: &'a [u8],
+    form: InputForm,
+    limits: &Limits,
+) -> Result<Cow<'a, [u8]>> {
     if input.len() > limits.max_message_bytes {
         return Err(Error::MessageTooLarge {
             size: input.len(),
@@ -162,12 +166,18 @@ mod tests {
         assert_eq!(decode(DER, InputForm::Auto).unwrap(), DER);
         let pkcs7 = pem::encode("PKCS7", DER);
         assert_eq!(decode(pkcs7.as_bytes(), InputForm::Pem).unwrap(), DER);
-        assert!(matches!(decode(b"hello", InputForm::Auto), Err(Error::UnrecognisedInput)));
+        assert!(matches!(
+            decode(b"hello", InputForm::Auto),
+            Err(Error::UnrecognisedInput)
+        ));
     }
 
     #[test]
     fn pem_mode_refuses_raw_der_and_odd_labels() {
-        assert!(matches!(decode(DER, InputForm::Pem), Err(Error::Pem(PemProblem::NoBeginLine))));
+        assert!(matches!(
+            decode(DER, InputForm::Pem),
+            Err(Error::Pem(PemProblem::NoBeginLine))
+        ));
         let lower = pem::encode("cms", DER);
         assert!(matches!(
             decode(lower.as_bytes(), InputForm::Pem),
@@ -177,7 +187,10 @@ mod tests {
 
     #[test]
     fn size_cap_applies_before_decoding() {
-        let limits = Limits { max_message_bytes: 4, ..Limits::default() };
+        let limits = Limits {
+            max_message_bytes: 4,
+            ..Limits::default()
+        };
         assert!(matches!(
             content_info(DER, InputForm::Der, &limits),
             Err(Error::MessageTooLarge { size: 5, max: 4 })
@@ -190,7 +203,9 @@ mod tests {
         let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
         z.write_all(&vec![0u8; 8 << 20]).unwrap();
         let bomb = z.finish().unwrap();
-        assert!(matches!(inflate(&bomb, 1 << 20), Err(Error::InflatedTooLarge { max }) if max == 1 << 20));
+        assert!(
+            matches!(inflate(&bomb, 1 << 20), Err(Error::InflatedTooLarge { max }) if max == 1 << 20)
+        );
         assert_eq!(inflate(&bomb, 8 << 20).unwrap().len(), 8 << 20);
     }
 }

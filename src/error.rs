@@ -119,7 +119,9 @@ impl fmt::Display for AttributeProblem {
             Self::UnsignedOnlySigned(a) => {
                 write!(f, "attribute {a} may only be signed but is unsigned")
             }
-            Self::MessageDigestType => f.write_str("the messageDigest value is not an OCTET STRING"),
+            Self::MessageDigestType => {
+                f.write_str("the messageDigest value is not an OCTET STRING")
+            }
             Self::MessageDigestLength { expected, found } => write!(
                 f,
                 "the messageDigest value is {found} bytes, the digest is {expected}"
@@ -171,7 +173,11 @@ impl fmt::Display for PurposeProblem {
             Self::ExtendedKeyUsage { found } => write!(
                 f,
                 "has extendedKeyUsage {} only; S/MIME signing needs emailProtection",
-                if found.is_empty() { "(empty)".to_owned() } else { found.join(", ") }
+                if found.is_empty() {
+                    "(empty)".to_owned()
+                } else {
+                    found.join(", ")
+                }
             ),
             Self::KeyUsage => f.write_str(
                 "has keyUsage without digitalSignature or nonRepudiation, which signing needs",
@@ -437,7 +443,9 @@ pub enum Error {
     #[error("the message lists no digest algorithms")]
     NoDigestAlgorithms,
     /// A signer uses a digest cmsverify does not implement.
-    #[error("signer #{signer} uses the digest algorithm {digest}, which cmsverify does not implement")]
+    #[error(
+        "signer #{signer} uses the digest algorithm {digest}, which cmsverify does not implement"
+    )]
     DigestNotImplemented {
         /// 1-based signer index.
         signer: usize,
@@ -471,7 +479,9 @@ pub enum Error {
         problem: AttributeProblem,
     },
     /// The contentType attribute differs from eContentType.
-    #[error("signer #{signer}: the contentType attribute says {attribute} but the content is {content}")]
+    #[error(
+        "signer #{signer}: the contentType attribute says {attribute} but the content is {content}"
+    )]
     ContentTypeMismatch {
         /// 1-based signer index.
         signer: usize,
@@ -481,7 +491,9 @@ pub enum Error {
         content: String,
     },
     /// The messageDigest attribute does not match the content.
-    #[error("signer #{signer}: the content does not match the signed messageDigest (content altered)")]
+    #[error(
+        "signer #{signer}: the content does not match the signed messageDigest (content altered)"
+    )]
     MessageDigestMismatch {
         /// 1-based signer index.
         signer: usize,
@@ -528,7 +540,11 @@ fn list_certs(certs: &[CertId]) -> String {
     if certs.is_empty() {
         return "no certificate".into();
     }
-    certs.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    certs
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl Error {
@@ -698,9 +714,9 @@ impl Error {
     /// The certificate a verification error is about, if any.
     pub fn certificate(&self) -> Option<&CertId> {
         match self {
-            Self::Certificate { cert, .. } | Self::Signature { cert, .. } | Self::SignerKey { cert, .. } => {
-                Some(cert)
-            }
+            Self::Certificate { cert, .. }
+            | Self::Signature { cert, .. }
+            | Self::SignerKey { cert, .. } => Some(cert),
             _ => None,
         }
     }
@@ -729,13 +745,18 @@ mod tests {
             source: std::io::Error::from(std::io::ErrorKind::NotFound),
         };
         assert_eq!(e.exit_code(), 2);
-        assert!(e.to_string().starts_with("cannot read the CAfile /etc/keystone/cacert.pem"));
+        assert!(e
+            .to_string()
+            .starts_with("cannot read the CAfile /etc/keystone/cacert.pem"));
     }
 
     #[test]
     fn certificate_errors_read_as_sentences() {
         let e = Error::Certificate {
-            cert: CertId { subject: "CN=Keystone".into(), serial: "17".into() },
+            cert: CertId {
+                subject: "CN=Keystone".into(),
+                serial: "17".into(),
+            },
             role: CertRole::Signer,
             problem: CertProblem::Purpose(PurposeProblem::ExtendedKeyUsage {
                 found: vec!["serverAuth".into()],
@@ -751,16 +772,24 @@ mod tests {
 
     #[test]
     fn time_errors_outrank_missing_issuers() {
-        let cert = CertId { subject: "CN=x".into(), serial: "01".into() };
+        let cert = CertId {
+            subject: "CN=x".into(),
+            serial: "01".into(),
+        };
         let expired = Error::Certificate {
             cert: cert.clone(),
             role: CertRole::Anchor,
-            problem: CertProblem::Expired { not_after: UnixTime(0), at: UnixTime(1) },
+            problem: CertProblem::Expired {
+                not_after: UnixTime(0),
+                at: UnixTime(1),
+            },
         };
         let unknown = Error::Certificate {
             cert,
             role: CertRole::Signer,
-            problem: CertProblem::UnknownIssuer { issuer: "CN=y".into() },
+            problem: CertProblem::UnknownIssuer {
+                issuer: "CN=y".into(),
+            },
         };
         assert!(expired.rank() > unknown.rank());
     }

@@ -47,7 +47,10 @@ pub(crate) enum GeneralName {
     Rfc822(String),
     Dns(String),
     /// Canonical encoding (see [`name::canonical`]) and display form.
-    Directory { canonical: Vec<u8>, display: String },
+    Directory {
+        canonical: Vec<u8>,
+        display: String,
+    },
     /// Any other form, by its ASN.1 name.
     Other(&'static str),
 }
@@ -139,7 +142,10 @@ impl Extensions {
             let value = r.expect(tag::OCTET_STRING)?.value;
             r.finish()?;
 
-            if critical && !SUPPORTED.iter().any(|o| oid::is(id, o)) && out.unhandled_critical.is_none() {
+            if critical
+                && !SUPPORTED.iter().any(|o| oid::is(id, o))
+                && out.unhandled_critical.is_none()
+            {
                 out.unhandled_critical = Some(oid::describe(id));
             }
             if CACHED.iter().any(|o| oid::is(id, o)) {
@@ -190,7 +196,12 @@ impl Extensions {
                 .map_err(|_| MALFORMED)?;
             self.ext_key_usage = Some(list);
         } else if oid::is(id, &oid::NETSCAPE_CERT_TYPE) {
-            self.ns_cert_type = Some(bit_string(one(tag::BIT_STRING)?)?.first().copied().unwrap_or(0));
+            self.ns_cert_type = Some(
+                bit_string(one(tag::BIT_STRING)?)?
+                    .first()
+                    .copied()
+                    .unwrap_or(0),
+            );
         } else if oid::is(id, &oid::SUBJECT_KEY_ID) {
             self.subject_key_id = Some(one(tag::OCTET_STRING)?.value.to_vec());
         } else if oid::is(id, &oid::AUTHORITY_KEY_ID) {
@@ -252,10 +263,12 @@ fn authority_key_id(seq: Tlv<'_>) -> Decoded<AuthorityKeyId> {
         akid.key_id = Some(k.value.to_vec());
     }
     if let Some(names) = r.optional(tag::ctx_cons(1)).map_err(malformed)? {
-        akid.issuer = general_names(names.value)?.into_iter().find_map(|n| match n {
-            GeneralName::Directory { canonical, .. } => Some(canonical),
-            _ => None,
-        });
+        akid.issuer = general_names(names.value)?
+            .into_iter()
+            .find_map(|n| match n {
+                GeneralName::Directory { canonical, .. } => Some(canonical),
+                _ => None,
+            });
     }
     if let Some(s) = r.optional(tag::ctx_prim(2)).map_err(malformed)? {
         akid.serial = Some(s.value.to_vec());
@@ -296,7 +309,10 @@ fn general_name(tlv: Tlv<'_>) -> Decoded<GeneralName> {
 
 fn general_names(value: &[u8]) -> Decoded<Vec<GeneralName>> {
     Reader::new(value)
-        .map(|t| t.map_err(|_| "malformed GeneralNames").and_then(general_name))
+        .map(|t| {
+            t.map_err(|_| "malformed GeneralNames")
+                .and_then(general_name)
+        })
         .collect()
 }
 
@@ -357,10 +373,20 @@ mod tests {
     #[test]
     fn decodes_basic_constraints_and_key_usage() {
         let e = parse(&[
-            ext(&oid::BASIC_CONSTRAINTS, true, &[0x30, 0x06, 0x01, 0x01, 0xFF, 0x02, 0x01, 0x00]),
+            ext(
+                &oid::BASIC_CONSTRAINTS,
+                true,
+                &[0x30, 0x06, 0x01, 0x01, 0xFF, 0x02, 0x01, 0x00],
+            ),
             ext(&oid::KEY_USAGE, true, &[0x03, 0x02, 0x01, 0x06]),
         ]);
-        assert_eq!(e.basic_constraints, Some(BasicConstraints { ca: true, path_len: Some(0) }));
+        assert_eq!(
+            e.basic_constraints,
+            Some(BasicConstraints {
+                ca: true,
+                path_len: Some(0)
+            })
+        );
         assert_eq!(e.key_usage, Some(ku::KEY_CERT_SIGN | 0x0002));
         assert!(e.invalid.is_none() && e.unhandled_critical.is_none());
     }
@@ -369,14 +395,21 @@ mod tests {
     fn empty_key_usage_and_negative_pathlen_invalidate() {
         let e = parse(&[ext(&oid::KEY_USAGE, false, &[0x03, 0x01, 0x00])]);
         assert_eq!(e.invalid.unwrap().problem, "keyUsage has no bit set");
-        let e = parse(&[ext(&oid::BASIC_CONSTRAINTS, false, &[0x30, 0x06, 0x01, 0x01, 0xFF, 0x02, 0x01, 0xFF])]);
+        let e = parse(&[ext(
+            &oid::BASIC_CONSTRAINTS,
+            false,
+            &[0x30, 0x06, 0x01, 0x01, 0xFF, 0x02, 0x01, 0xFF],
+        )]);
         assert_eq!(e.invalid.unwrap().problem, "negative pathLenConstraint");
     }
 
     #[test]
     fn unknown_critical_and_critical_skid_are_unhandled() {
         let e = parse(&[ext(&oid::SUBJECT_KEY_ID, true, &[0x04, 0x01, 0x07])]);
-        assert!(e.unhandled_critical.unwrap().contains("subjectKeyIdentifier"));
+        assert!(e
+            .unhandled_critical
+            .unwrap()
+            .contains("subjectKeyIdentifier"));
         let e = parse(&[ext(&oid::EXT_KEY_USAGE, true, &[0x30, 0x00])]);
         assert!(e.unhandled_critical.is_none());
     }

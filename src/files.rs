@@ -99,7 +99,11 @@ impl ReloadingVerifier {
     ///
     /// # Errors
     /// As [`Verifier::from_files`], for the first load.
-    pub fn new(certfile: impl Into<PathBuf>, cafile: impl Into<PathBuf>, template: VerifierBuilder) -> Result<Self> {
+    pub fn new(
+        certfile: impl Into<PathBuf>,
+        cafile: impl Into<PathBuf>,
+        template: VerifierBuilder,
+    ) -> Result<Self> {
         let this = Self {
             certfile: certfile.into(),
             cafile: cafile.into(),
@@ -124,7 +128,11 @@ impl ReloadingVerifier {
                 }
             }
         }
-        let verifier = self.template.clone().files(&self.certfile, &self.cafile)?.build()?;
+        let verifier = self
+            .template
+            .clone()
+            .files(&self.certfile, &self.cafile)?
+            .build()?;
         if let Ok(mut state) = self.state.write() {
             *state = Some((cert_stamp, ca_stamp, verifier.clone()));
         }

@@ -46,7 +46,12 @@ fn attribute_types(set: Option<asn1::Tlv<'_>>) -> Vec<String> {
     set.map(|s| {
         s.reader()
             .flatten()
-            .filter_map(|a| a.reader().expect(asn1::tag::OID).ok().map(|o| oid::describe(o.value)))
+            .filter_map(|a| {
+                a.reader()
+                    .expect(asn1::tag::OID)
+                    .ok()
+                    .map(|o| oid::describe(o.value))
+            })
             .collect()
     })
     .unwrap_or_default()
@@ -75,7 +80,11 @@ pub fn message(input: &[u8], form: InputForm) -> Result<MessageInfo> {
     Ok(MessageInfo {
         content_type: oid::describe(sd.econtent_type),
         content_len: sd.econtent.map(<[u8]>::len),
-        digest_algorithms: sd.digest_algorithms.iter().map(|d| digest_name(d)).collect(),
+        digest_algorithms: sd
+            .digest_algorithms
+            .iter()
+            .map(|d| digest_name(d))
+            .collect(),
         signers: sd
             .signer_infos
             .iter()
@@ -155,8 +164,16 @@ const NS_NAMES: [(u8, &str); 7] = [
 
 fn describe_key(cert: &Certificate) -> String {
     match cert.public_key() {
-        Ok(PublicKey::Rsa { bits, pss_only: false, .. }) => format!("RSA {bits} bits"),
-        Ok(PublicKey::Rsa { bits, pss_only: true, .. }) => format!("RSA-PSS {bits} bits"),
+        Ok(PublicKey::Rsa {
+            bits,
+            pss_only: false,
+            ..
+        }) => format!("RSA {bits} bits"),
+        Ok(PublicKey::Rsa {
+            bits,
+            pss_only: true,
+            ..
+        }) => format!("RSA-PSS {bits} bits"),
         Ok(PublicKey::P256(_)) => "EC P-256".into(),
         Ok(PublicKey::P384(_)) => "EC P-384".into(),
         Ok(PublicKey::Ed25519(_)) => "Ed25519".into(),
@@ -177,7 +194,11 @@ impl Certificate {
             not_after: self.not_after(),
             public_key: describe_key(self),
             key_usage: ext.key_usage.map(|k| {
-                KEY_USAGE_NAMES.iter().filter(|(bit, _)| k & bit != 0).map(|(_, n)| *n).collect()
+                KEY_USAGE_NAMES
+                    .iter()
+                    .filter(|(bit, _)| k & bit != 0)
+                    .map(|(_, n)| *n)
+                    .collect()
             }),
             extended_key_usage: ext
                 .ext_key_usage
@@ -185,7 +206,11 @@ impl Certificate {
                 .map(|list| list.iter().map(|o| oid::describe(o)).collect()),
             basic_constraints: ext.basic_constraints.map(|bc| (bc.ca, bc.path_len)),
             netscape_cert_type: ext.ns_cert_type.map(|t| {
-                NS_NAMES.iter().filter(|(bit, _)| t & bit != 0).map(|(_, n)| *n).collect()
+                NS_NAMES
+                    .iter()
+                    .filter(|(bit, _)| t & bit != 0)
+                    .map(|(_, n)| *n)
+                    .collect()
             }),
             self_signed: self.is_self_signed(),
             smime_signing_problem: policy::check_signer(self).err(),

@@ -71,8 +71,14 @@ pub fn pkiz_uncompress(token: &str, limits: &Limits) -> Result<Vec<u8>> {
 pub fn pkiz_compress(payload: &[u8], level: u32) -> String {
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(level.min(9)));
     // Writing to a Vec cannot fail.
-    let compressed = z.write_all(payload).and_then(|()| z.finish()).unwrap_or_default();
-    format!("{PKIZ_PREFIX}{}", base64::encode(&compressed, Alphabet::UrlSafe))
+    let compressed = z
+        .write_all(payload)
+        .and_then(|()| z.finish())
+        .unwrap_or_default();
+    format!(
+        "{PKIZ_PREFIX}{}",
+        base64::encode(&compressed, Alphabet::UrlSafe)
+    )
 }
 
 #[cfg(test)]
@@ -93,6 +99,9 @@ mod tests {
     fn pkiz_round_trip() {
         let token = pkiz_compress(b"hello world", 6);
         assert!(is_pkiz(&token));
-        assert_eq!(pkiz_uncompress(&token, &Limits::default()).unwrap(), b"hello world");
+        assert_eq!(
+            pkiz_uncompress(&token, &Limits::default()).unwrap(),
+            b"hello world"
+        );
     }
 }

@@ -13,6 +13,7 @@ mod files;
 pub mod inspect;
 pub mod keystone;
 mod limits;
+mod montgomery;
 mod name;
 mod oid;
 mod pem;

@@ -28,8 +28,12 @@ fn decode_string(tag: u8, value: &[u8]) -> Option<String> {
             if value.len() % 2 != 0 {
                 return None;
             }
-            let units = value.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]]));
-            char::decode_utf16(units).collect::<Result<String, _>>().ok()
+            let units = value
+                .chunks_exact(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]));
+            char::decode_utf16(units)
+                .collect::<Result<String, _>>()
+                .ok()
         }
         UNIVERSAL => {
             if value.len() % 4 != 0 {
@@ -45,15 +49,24 @@ fn decode_string(tag: u8, value: &[u8]) -> Option<String> {
 }
 
 fn is_canon_type(tag: u8) -> bool {
-    matches!(tag, UTF8 | PRINTABLE | T61 | IA5 | VISIBLE | UNIVERSAL | BMP)
+    matches!(
+        tag,
+        UTF8 | PRINTABLE | T61 | IA5 | VISIBLE | UNIVERSAL | BMP
+    )
 }
 
 /// `asn1_string_canon()`: trim, collapse whitespace runs, lower-case ASCII.
 fn canon_text(text: &str) -> Vec<u8> {
     let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r');
     let bytes = text.as_bytes();
-    let start = bytes.iter().position(|&b| !is_space(b)).unwrap_or(bytes.len());
-    let end = bytes.iter().rposition(|&b| !is_space(b)).map_or(start, |i| i + 1);
+    let start = bytes
+        .iter()
+        .position(|&b| !is_space(b))
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|&b| !is_space(b))
+        .map_or(start, |i| i + 1);
     let mut out = Vec::with_capacity(end - start);
     let mut in_space = false;
     for &b in &bytes[start..end] {
@@ -208,8 +221,14 @@ mod tests {
 
     #[test]
     fn case_space_and_string_type_do_not_matter() {
-        let a = name(&[&[("2.5.4.10", PRINTABLE, b"EXAMPLE")], &[("2.5.4.3", PRINTABLE, b"  case   root ca ")]]);
-        let b = name(&[&[("2.5.4.10", UTF8, b"Example")], &[("2.5.4.3", UTF8, b"Case Root CA")]]);
+        let a = name(&[
+            &[("2.5.4.10", PRINTABLE, b"EXAMPLE")],
+            &[("2.5.4.3", PRINTABLE, b"  case   root ca ")],
+        ]);
+        let b = name(&[
+            &[("2.5.4.10", UTF8, b"Example")],
+            &[("2.5.4.3", UTF8, b"Case Root CA")],
+        ]);
         assert_eq!(canonical(&a).unwrap(), canonical(&b).unwrap());
     }
 
@@ -229,7 +248,10 @@ mod tests {
 
     #[test]
     fn renders_like_openssl() {
-        let a = name(&[&[("2.5.4.6", PRINTABLE, b"US")], &[("2.5.4.3", UTF8, b"Keystone")]]);
+        let a = name(&[
+            &[("2.5.4.6", PRINTABLE, b"US")],
+            &[("2.5.4.3", UTF8, b"Keystone")],
+        ]);
         assert_eq!(display(&a), "C=US, CN=Keystone");
         assert_eq!(display(&name(&[])), "(empty name)");
     }

@@ -160,8 +160,8 @@ pub(crate) fn describe(value: &[u8]) -> String {
         (&NAME_CONSTRAINTS, "nameConstraints"),
         (&NETSCAPE_CERT_TYPE, "nsCertType"),
     ];
-    known
-        .iter()
-        .find(|(oid, _)| is(value, oid))
-        .map_or_else(|| dotted(value), |(_, name)| format!("{name} ({})", dotted(value)))
+    known.iter().find(|(oid, _)| is(value, oid)).map_or_else(
+        || dotted(value),
+        |(_, name)| format!("{name} ({})", dotted(value)),
+    )
 }

@@ -15,7 +15,8 @@ pub(crate) struct Block<'a> {
 }
 
 fn lines(text: &[u8]) -> impl Iterator<Item = &[u8]> {
-    text.split(|&b| b == b'\n').map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+    text.split(|&b| b == b'\n')
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
 }
 
 fn label_of<'a>(line: &'a [u8], prefix: &[u8]) -> Option<&'a str> {
@@ -104,7 +105,10 @@ mod tests {
         let text = b"-----BEGIN CMS-----\nProc-Type: 4,MIC-ONLY\n\nZm9v\n-----END CMS-----\n";
         assert_eq!(blocks(text).next().unwrap().body, Err(PemProblem::Headers));
         let text = b"-----BEGIN CMS-----\nZm9v\n";
-        assert_eq!(blocks(text).next().unwrap().body, Err(PemProblem::NoEndLine));
+        assert_eq!(
+            blocks(text).next().unwrap().body,
+            Err(PemProblem::NoEndLine)
+        );
     }
 
     #[test]

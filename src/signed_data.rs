@@ -60,7 +60,8 @@ impl SignerId<'_> {
             Self::IssuerSerial { issuer, serial } => {
                 asn1::integer_magnitude(serial) == asn1::integer_magnitude(cert.serial_bytes())
                     && (cert.issuer_der() == *issuer
-                        || (canonical_issuer.is_some() && cert.canonical_issuer() == canonical_issuer))
+                        || (canonical_issuer.is_some()
+                            && cert.canonical_issuer() == canonical_issuer))
             }
             Self::SubjectKeyId(kid) => {
                 cert.extensions().invalid.is_none()
@@ -117,7 +118,9 @@ impl<'a> SignedData<'a> {
                 content_type: oid::describe(content_type.value),
             });
         }
-        let explicit = r.expect(tag::ctx_cons(0)).map_err(malformed("ContentInfo"))?;
+        let explicit = r
+            .expect(tag::ctx_cons(0))
+            .map_err(malformed("ContentInfo"))?;
         let sd = asn1::parse_one(explicit.value)
             .and_then(|t| t.expect(tag::SEQUENCE))
             .map_err(malformed("SignedData"))?;
@@ -136,10 +139,18 @@ impl<'a> SignedData<'a> {
             .collect::<Result<Vec<_>, _>>()
             .map_err(malformed("digestAlgorithms"))?;
 
-        let encap = r.expect(tag::SEQUENCE).map_err(malformed("encapContentInfo"))?;
+        let encap = r
+            .expect(tag::SEQUENCE)
+            .map_err(malformed("encapContentInfo"))?;
         let mut e = encap.reader();
-        let econtent_type = e.expect(tag::OID).map_err(malformed("encapContentInfo"))?.value;
-        let econtent = match e.optional(tag::ctx_cons(0)).map_err(malformed("eContent"))? {
+        let econtent_type = e
+            .expect(tag::OID)
+            .map_err(malformed("encapContentInfo"))?
+            .value;
+        let econtent = match e
+            .optional(tag::ctx_cons(0))
+            .map_err(malformed("eContent"))?
+        {
             Some(explicit) => Some(
                 asn1::parse_one(explicit.value)
                     .and_then(|t| t.expect(tag::OCTET_STRING))
@@ -290,20 +301,27 @@ pub(crate) fn check_attributes<'a>(
     for kind in SIGNED_ONLY {
         let mut found = signed_list.iter().filter(|a| oid::is(a.oid, kind));
         match (found.next(), found.next()) {
-            (Some(_), Some(_)) => return Err(AttributeProblem::Repeated(oid::describe(kind.as_bytes()))),
+            (Some(_), Some(_)) => {
+                return Err(AttributeProblem::Repeated(oid::describe(kind.as_bytes())))
+            }
             (Some(a), None) if a.values.len() != 1 => {
                 return Err(AttributeProblem::ValueCount(oid::describe(kind.as_bytes())))
             }
             _ => {}
         }
     }
-    if signed_list.iter().any(|a| oid::is(a.oid, &oid::COUNTERSIGNATURE)) {
+    if signed_list
+        .iter()
+        .any(|a| oid::is(a.oid, &oid::COUNTERSIGNATURE))
+    {
         return Err(AttributeProblem::SignedCountersignature);
     }
     if let Some(unsigned) = unsigned {
         for attr in attributes(unsigned) {
             if let Some(kind) = SIGNED_ONLY.iter().find(|k| oid::is(attr.oid, k)) {
-                return Err(AttributeProblem::UnsignedOnlySigned(oid::describe(kind.as_bytes())));
+                return Err(AttributeProblem::UnsignedOnlySigned(oid::describe(
+                    kind.as_bytes(),
+                )));
             }
             if oid::is(attr.oid, &oid::COUNTERSIGNATURE) && attr.values.is_empty() {
                 return Err(AttributeProblem::ValueCount(oid::describe(attr.oid)));
@@ -311,7 +329,10 @@ pub(crate) fn check_attributes<'a>(
         }
     }
     let single = |kind: &const_oid::ObjectIdentifier| {
-        signed_list.iter().find(|a| oid::is(a.oid, kind)).map(|a| a.values[0])
+        signed_list
+            .iter()
+            .find(|a| oid::is(a.oid, kind))
+            .map(|a| a.values[0])
     };
     let content_type = single(&oid::CONTENT_TYPE);
     let message_digest = single(&oid::MESSAGE_DIGEST);
@@ -349,12 +370,17 @@ mod tests {
         out
     }
 
-    const DATA_OID: &[u8] = &[0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x01];
+    const DATA_OID: &[u8] = &[
+        0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x01,
+    ];
     const DIGEST: &[u8] = &[0x04, 0x02, 0xAB, 0xCD];
 
     #[test]
     fn accepts_the_minimal_set() {
-        let s = set(&[attr(&oid::CONTENT_TYPE, &[DATA_OID]), attr(&oid::MESSAGE_DIGEST, &[DIGEST])]);
+        let s = set(&[
+            attr(&oid::CONTENT_TYPE, &[DATA_OID]),
+            attr(&oid::MESSAGE_DIGEST, &[DIGEST]),
+        ]);
         let checked = check_attributes(asn1::parse_one(&s).unwrap(), None).unwrap();
         assert_eq!(checked.message_digest.value, &[0xAB, 0xCD]);
         assert!(oid::is(checked.content_type.value, &oid::ID_DATA));
@@ -368,22 +394,47 @@ mod tests {
             let s = set(attrs);
             check_attributes(asn1::parse_one(&s).unwrap(), None).map(|_| ())
         };
-        assert_eq!(check(&[md.clone()]), Err(AttributeProblem::MissingContentType));
-        assert_eq!(check(&[ct.clone()]), Err(AttributeProblem::MissingMessageDigest));
+        assert_eq!(
+            check(&[md.clone()]),
+            Err(AttributeProblem::MissingContentType)
+        );
+        assert_eq!(
+            check(&[ct.clone()]),
+            Err(AttributeProblem::MissingMessageDigest)
+        );
         assert_eq!(check(&[]), Err(AttributeProblem::MissingMessageDigest));
-        assert!(matches!(check(&[ct.clone(), ct.clone(), md.clone()]), Err(AttributeProblem::Repeated(_))));
+        assert!(matches!(
+            check(&[ct.clone(), ct.clone(), md.clone()]),
+            Err(AttributeProblem::Repeated(_))
+        ));
         let two_values = attr(&oid::MESSAGE_DIGEST, &[DIGEST, DIGEST]);
-        assert!(matches!(check(&[ct.clone(), two_values]), Err(AttributeProblem::ValueCount(_))));
+        assert!(matches!(
+            check(&[ct.clone(), two_values]),
+            Err(AttributeProblem::ValueCount(_))
+        ));
         let counter = attr(&oid::COUNTERSIGNATURE, &[DIGEST]);
-        assert_eq!(check(&[ct, md, counter]), Err(AttributeProblem::SignedCountersignature));
+        assert_eq!(
+            check(&[ct, md, counter]),
+            Err(AttributeProblem::SignedCountersignature)
+        );
     }
 
     #[test]
     fn signed_only_attributes_may_not_be_unsigned() {
-        let s = set(&[attr(&oid::CONTENT_TYPE, &[DATA_OID]), attr(&oid::MESSAGE_DIGEST, &[DIGEST])]);
+        let s = set(&[
+            attr(&oid::CONTENT_TYPE, &[DATA_OID]),
+            attr(&oid::MESSAGE_DIGEST, &[DIGEST]),
+        ]);
         let mut u = Vec::new();
-        asn1::push_tlv(&mut u, tag::ctx_cons(1), &attr(&oid::CONTENT_TYPE, &[DATA_OID]));
-        let r = check_attributes(asn1::parse_one(&s).unwrap(), Some(asn1::parse_one(&u).unwrap()));
+        asn1::push_tlv(
+            &mut u,
+            tag::ctx_cons(1),
+            &attr(&oid::CONTENT_TYPE, &[DATA_OID]),
+        );
+        let r = check_attributes(
+            asn1::parse_one(&s).unwrap(),
+            Some(asn1::parse_one(&u).unwrap()),
+        );
         assert!(matches!(r, Err(AttributeProblem::UnsignedOnlySigned(_))));
     }
 }

@@ -150,7 +150,12 @@ mod tests {
 
     #[test]
     fn rejects_loose_formats() {
-        for bad in [&b"2501010000Z"[..], b"250101000000z", b"2501010000+0000", b"251301000000Z"] {
+        for bad in [
+            &b"2501010000Z"[..],
+            b"250101000000z",
+            b"2501010000+0000",
+            b"251301000000Z",
+        ] {
             assert_eq!(UnixTime::from_x509(U, bad), None, "{bad:?}");
         }
         assert_eq!(UnixTime::from_x509(G, b"20250101000000.5Z"), None);

@@ -207,7 +207,10 @@ impl Verifier {
     /// # Errors
     /// As [`VerifierBuilder::cafile_pem`].
     pub fn from_pem(certfile: &[u8], cafile: &[u8]) -> Result<Self> {
-        Self::builder().certfile_pem(certfile)?.cafile_pem(cafile)?.build()
+        Self::builder()
+            .certfile_pem(certfile)?
+            .cafile_pem(cafile)?
+            .build()
     }
 
     /// The certfile certificates, in file order.
@@ -260,7 +263,9 @@ impl Verifier {
             .iter()
             .find(|d| DigestAlgorithm::lookup(d) == DigestLookup::Unavailable)
         {
-            return Err(Error::DigestUnavailable { digest: oid::describe(bad) });
+            return Err(Error::DigestUnavailable {
+                digest: oid::describe(bad),
+            });
         }
         // As OpenSSL: every signer's certificate is found before any is checked.
         let candidates = sd
@@ -285,15 +290,26 @@ impl Verifier {
 
     /// Certificates matching the SignerInfo's identifier: certfile first, then
     /// the message's, all of them (REFERENCE.md section 7 item 3).
-    fn signer_candidates(&self, index: usize, si: &SignerInfo<'_>, embedded: &[Certificate]) -> Result<Vec<Certificate>> {
+    fn signer_candidates(
+        &self,
+        index: usize,
+        si: &SignerInfo<'_>,
+        embedded: &[Certificate],
+    ) -> Result<Vec<Certificate>> {
         let certfile = self.inner.store.untrusted.all();
         let pool = || certfile.iter().chain(embedded);
-        let mut found: Vec<Certificate> = pool().filter(|c| si.sid.matches(c, None)).cloned().collect();
+        let mut found: Vec<Certificate> = pool()
+            .filter(|c| si.sid.matches(c, None))
+            .cloned()
+            .collect();
         if found.is_empty() {
             if let signed_data::SignerId::IssuerSerial { issuer, .. } = si.sid {
                 // Slow path: OpenSSL compares names canonically (case, spaces, string types).
                 if let Ok(canonical) = crate::name::canonical(issuer) {
-                    found = pool().filter(|c| si.sid.matches(c, Some(&canonical))).cloned().collect();
+                    found = pool()
+                        .filter(|c| si.sid.matches(c, Some(&canonical)))
+                        .cloned()
+                        .collect();
                 }
             }
         }
@@ -319,14 +335,22 @@ impl Verifier {
         let digest = match DigestAlgorithm::lookup(si.digest_algorithm.oid) {
             DigestLookup::Supported(d) => d,
             DigestLookup::NotImplemented(name) => {
-                return Err(Error::DigestNotImplemented { signer: index, digest: name.into() })
+                return Err(Error::DigestNotImplemented {
+                    signer: index,
+                    digest: name.into(),
+                })
             }
             DigestLookup::Unavailable => {
-                return Err(Error::DigestUnavailable { digest: oid::describe(si.digest_algorithm.oid) })
+                return Err(Error::DigestUnavailable {
+                    digest: oid::describe(si.digest_algorithm.oid),
+                })
             }
         };
         if !sd.digest_algorithms.contains(&si.digest_algorithm.oid) {
-            return Err(Error::DigestNotListed { signer: index, digest: digest.name().into() });
+            return Err(Error::DigestNotListed {
+                signer: index,
+                digest: digest.name().into(),
+            });
         }
         let mut best: Option<Error> = None;
         for cert in candidates {
@@ -365,17 +389,33 @@ impl Verifier {
         at: UnixTime,
     ) -> Result<Vec<Certificate>> {
         let path = self.validated_path(cert, &sd.certificates, at)?;
-        let key_error = |problem| Error::SignerKey { signer: index, cert: cert.id(), problem };
+        let key_error = |problem| Error::SignerKey {
+            signer: index,
+            cert: cert.id(),
+            problem,
+        };
         let key = cert.public_key().map_err(key_error)?;
-        key.check_policy(&self.inner.algorithms).map_err(key_error)?;
-        let sig_error = |problem| Error::Signature { signer: index, cert: cert.id(), problem };
+        key.check_policy(&self.inner.algorithms)
+            .map_err(key_error)?;
+        let sig_error = |problem| Error::Signature {
+            signer: index,
+            cert: cert.id(),
+            problem,
+        };
         let algorithms = &self.inner.algorithms;
         match si.signed_attrs {
             Some(attrs) => {
-                let checked = signed_data::check_attributes(attrs, si.unsigned_attrs)
-                    .map_err(|problem| Error::Attribute { signer: index, problem })?;
+                let checked =
+                    signed_data::check_attributes(attrs, si.unsigned_attrs).map_err(|problem| {
+                        Error::Attribute {
+                            signer: index,
+                            problem,
+                        }
+                    })?;
                 // RFC 5652 section 11.1 (REFERENCE.md section 7 item 6).
-                if checked.content_type.tag != crate::asn1::tag::OID || checked.content_type.value != sd.econtent_type {
+                if checked.content_type.tag != crate::asn1::tag::OID
+                    || checked.content_type.value != sd.econtent_type
+                {
                     return Err(Error::ContentTypeMismatch {
                         signer: index,
                         attribute: oid::describe(checked.content_type.value),
@@ -385,8 +425,14 @@ impl Verifier {
                 // The signature covers the DER SET OF, i.e. the [0] tag replaced by SET.
                 let set_tag = [crate::asn1::tag::SET];
                 let parts: [&[u8]; 2] = [&set_tag, attrs.raw.get(1..).unwrap_or_default()];
-                key.verify_signer(&si.signature_algorithm, digest, &parts, si.signature, algorithms)
-                    .map_err(sig_error)?;
+                key.verify_signer(
+                    &si.signature_algorithm,
+                    digest,
+                    &parts,
+                    si.signature,
+                    algorithms,
+                )
+                .map_err(sig_error)?;
                 let computed = digest.digest(&[content]);
                 let expected = checked.message_digest.value;
                 if computed.as_ref().len() != expected.len() {
@@ -403,7 +449,13 @@ impl Verifier {
                 }
             }
             None => key
-                .verify_signer(&si.signature_algorithm, digest, &[content], si.signature, algorithms)
+                .verify_signer(
+                    &si.signature_algorithm,
+                    digest,
+                    &[content],
+                    si.signature,
+                    algorithms,
+                )
                 .map_err(sig_error)?,
         }
         Ok(path)
@@ -421,7 +473,12 @@ impl Verifier {
     }
 
     /// The signer's validated path, from the cache when still valid at `at`.
-    fn validated_path(&self, signer: &Certificate, message_certs: &[Certificate], at: UnixTime) -> Result<Vec<Certificate>> {
+    fn validated_path(
+        &self,
+        signer: &Certificate,
+        message_certs: &[Certificate],
+        at: UnixTime,
+    ) -> Result<Vec<Certificate>> {
         if let Some(path) = self.inner.cache.get(signer, at) {
             return Ok(path);
         }

@@ -50,7 +50,14 @@ fn openssl_verify(dir: &Path, message: &Path, cert_dir: &Path) -> Outcome {
         .arg(dir.join("certfile.pem"))
         .arg("-CAfile")
         .arg(dir.join("cafile.pem"))
-        .args(["-inform", "PEM", "-nosmimecap", "-nodetach", "-nocerts", "-noattr"])
+        .args([
+            "-inform",
+            "PEM",
+            "-nosmimecap",
+            "-nodetach",
+            "-nocerts",
+            "-noattr",
+        ])
         .env("SSL_CERT_DIR", cert_dir)
         .output()
         .expect("the openssl command must be installed (the test script installs it)");
@@ -59,12 +66,20 @@ fn openssl_verify(dir: &Path, message: &Path, cert_dir: &Path) -> Outcome {
         // OpenSSL 3.0 exits 2 for unreadable files and unparsable messages alike.
         Some(2) => Class::Parse,
         Some(4) => Class::Verify,
-        other => panic!("{}: unexpected openssl exit {other:?}: {}", dir.display(), String::from_utf8_lossy(&out.stderr)),
+        other => panic!(
+            "{}: unexpected openssl exit {other:?}: {}",
+            dir.display(),
+            String::from_utf8_lossy(&out.stderr)
+        ),
     };
     Outcome {
         class,
         content: out.stdout,
-        reason: String::from_utf8_lossy(&out.stderr).lines().nth(1).unwrap_or_default().to_owned(),
+        reason: String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .nth(1)
+            .unwrap_or_default()
+            .to_owned(),
     }
 }
 
@@ -72,7 +87,11 @@ fn cmsverify_verify(dir: &Path, message: &[u8]) -> Outcome {
     let result = Verifier::from_files(dir.join("certfile.pem"), dir.join("cafile.pem"))
         .and_then(|v| v.verify_form(message, InputForm::Pem));
     match result {
-        Ok(v) => Outcome { class: Class::Ok, content: v.content, reason: String::new() },
+        Ok(v) => Outcome {
+            class: Class::Ok,
+            content: v.content,
+            reason: String::new(),
+        },
         Err(e) => Outcome {
             class: match e.exit_code() {
                 2 => Class::Config,
@@ -105,8 +124,18 @@ fn allow_list() -> BTreeMap<String, Allowed> {
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .map(|l| {
             let f: Vec<&str> = l.split('\t').collect();
-            assert_eq!(f.len(), 5, "allow.tsv line needs 5 tab-separated fields: {l}");
-            (f[0].to_owned(), Allowed { openssl: Class::parse(f[1]), ours: Class::parse(f[2]) })
+            assert_eq!(
+                f.len(),
+                5,
+                "allow.tsv line needs 5 tab-separated fields: {l}"
+            );
+            (
+                f[0].to_owned(),
+                Allowed {
+                    openssl: Class::parse(f[1]),
+                    ours: Class::parse(f[2]),
+                },
+            )
         })
         .collect()
 }
@@ -132,13 +161,21 @@ fn every_scenario_agrees_with_openssl() {
     let allowed = allow_list();
     let empty = empty_cert_dir();
     let dirs = scenario_dirs();
-    assert!(dirs.len() >= 60, "expected at least 60 scenarios, found {}", dirs.len());
+    assert!(
+        dirs.len() >= 60,
+        "expected at least 60 scenarios, found {}",
+        dirs.len()
+    );
     let mut failures = Vec::new();
     let mut agreed = 0;
     let mut seen_allowed = 0;
     for dir in &dirs {
         let id = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let cert_dir = if dir.join("ssl_cert_dir").is_dir() { dir.join("ssl_cert_dir") } else { empty.clone() };
+        let cert_dir = if dir.join("ssl_cert_dir").is_dir() {
+            dir.join("ssl_cert_dir")
+        } else {
+            empty.clone()
+        };
         let message_path = dir.join("message.pem");
         let theirs = openssl_verify(dir, &message_path, &cert_dir);
         let ours = cmsverify_verify(dir, &std::fs::read(&message_path).unwrap());
@@ -165,10 +202,23 @@ fn every_scenario_agrees_with_openssl() {
             None => agreed += 1,
         }
     }
-    let missing: Vec<&String> = allowed.keys().filter(|k| !dirs.iter().any(|d| d.ends_with(k.as_str()))).collect();
-    assert!(missing.is_empty(), "allow.tsv names scenarios that do not exist: {missing:?}");
-    println!("{agreed} scenarios agree, {seen_allowed} differ as allow-listed, {} disagree", failures.len());
-    assert!(failures.is_empty(), "disagreements:\n{}", failures.join("\n"));
+    let missing: Vec<&String> = allowed
+        .keys()
+        .filter(|k| !dirs.iter().any(|d| d.ends_with(k.as_str())))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "allow.tsv names scenarios that do not exist: {missing:?}"
+    );
+    println!(
+        "{agreed} scenarios agree, {seen_allowed} differ as allow-listed, {} disagree",
+        failures.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "disagreements:\n{}",
+        failures.join("\n")
+    );
 }
 
 /// A small deterministic generator (xorshift) for mutation positions.
@@ -208,7 +258,9 @@ fn single_byte_mutants_are_never_accepted_unless_openssl_agrees() {
     let empty = empty_cert_dir();
     let valid: Vec<PathBuf> = scenario_dirs()
         .into_iter()
-        .filter(|d| cmsverify_verify(d, &std::fs::read(d.join("message.pem")).unwrap()).class == Class::Ok)
+        .filter(|d| {
+            cmsverify_verify(d, &std::fs::read(d.join("message.pem")).unwrap()).class == Class::Ok
+        })
         .filter(|d| openssl_verify(d, &d.join("message.pem"), &empty).class == Class::Ok)
         .take(12)
         .collect();
@@ -217,8 +269,14 @@ fn single_byte_mutants_are_never_accepted_unless_openssl_agrees() {
     let mut mutants = 0;
     let mut accepted = 0;
     for dir in &valid {
-        let verifier = Verifier::from_files(dir.join("certfile.pem"), dir.join("cafile.pem")).unwrap();
-        let original = verifier.verify_form(&std::fs::read(dir.join("message.pem")).unwrap(), InputForm::Pem).unwrap();
+        let verifier =
+            Verifier::from_files(dir.join("certfile.pem"), dir.join("cafile.pem")).unwrap();
+        let original = verifier
+            .verify_form(
+                &std::fs::read(dir.join("message.pem")).unwrap(),
+                InputForm::Pem,
+            )
+            .unwrap();
         let der = pem_to_der(&std::fs::read(dir.join("message.pem")).unwrap());
         for _ in 0..200 {
             let pos = usize::try_from(rng.next() % u64::try_from(der.len()).unwrap()).unwrap();
@@ -227,7 +285,8 @@ fn single_byte_mutants_are_never_accepted_unless_openssl_agrees() {
             mutants += 1;
             if let Ok(v) = verifier.verify_form(&mutant, InputForm::Der) {
                 accepted += 1;
-                let tmp = std::env::temp_dir().join(format!("cmsverify-mutant-{}-{pos}.pem", std::process::id()));
+                let tmp = std::env::temp_dir()
+                    .join(format!("cmsverify-mutant-{}-{pos}.pem", std::process::id()));
                 std::fs::write(&tmp, pem_of(&mutant)).unwrap();
                 let theirs = openssl_verify(dir, &tmp, &empty);
                 std::fs::remove_file(&tmp).ok();
@@ -237,7 +296,10 @@ fn single_byte_mutants_are_never_accepted_unless_openssl_agrees() {
                     dir.display(),
                     theirs.reason
                 );
-                assert_eq!(v.content, original.content, "a mutant changed the verified content");
+                assert_eq!(
+                    v.content, original.content,
+                    "a mutant changed the verified content"
+                );
             }
         }
     }

@@ -17,10 +17,15 @@ pub(crate) fn check(path: &[Certificate]) -> Result<(), (usize, CertProblem)> {
         let Some(nc) = &ca.extensions().name_constraints else {
             continue;
         };
-        if let Some(form) = nc.permitted.iter().chain(&nc.excluded).find_map(|g| match g {
-            GeneralName::Other(form) => Some(*form),
-            _ => None,
-        }) {
+        if let Some(form) = nc
+            .permitted
+            .iter()
+            .chain(&nc.excluded)
+            .find_map(|g| match g {
+                GeneralName::Other(form) => Some(*form),
+                _ => None,
+            })
+        {
             return Err((j, CertProblem::UnsupportedNameConstraint(form)));
         }
         for (i, cert) in path.iter().enumerate().take(j) {
@@ -67,7 +72,9 @@ fn looks_like_host(cn: &str) -> bool {
             !label.is_empty()
                 && !label.starts_with('-')
                 && !label.ends_with('-')
-                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
         })
 }
 
@@ -94,7 +101,11 @@ fn check_name(n: &GeneralName, nc: &NameConstraints) -> Result<(), CertProblem> 
             excluded: false,
         });
     }
-    if nc.excluded.iter().any(|base| same_form(n, base) && matches(n, base)) {
+    if nc
+        .excluded
+        .iter()
+        .any(|base| same_form(n, base) && matches(n, base))
+    {
         return Err(CertProblem::NameConstraint {
             name: describe(n),
             excluded: true,
@@ -187,7 +198,10 @@ mod tests {
         assert!(check_name(&GeneralName::Rfc822("ok@example.com".into()), &nc).is_ok());
         assert!(matches!(
             check_name(&GeneralName::Rfc822("x@other.org".into()), &nc),
-            Err(CertProblem::NameConstraint { excluded: false, .. })
+            Err(CertProblem::NameConstraint {
+                excluded: false,
+                ..
+            })
         ));
         assert!(matches!(
             check_name(&GeneralName::Rfc822("bad@example.com".into()), &nc),

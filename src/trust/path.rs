@@ -99,7 +99,13 @@ impl Search<'_> {
         match self.extend(&mut state) {
             Ok(Some(done)) => Ok(done),
             Ok(None) => Err(state.best.unwrap_or_else(|| {
-                cert_error(signer, CertRole::Signer, CertProblem::UnknownIssuer { issuer: signer.issuer() })
+                cert_error(
+                    signer,
+                    CertRole::Signer,
+                    CertProblem::UnknownIssuer {
+                        issuer: signer.issuer(),
+                    },
+                )
             })),
             Err(fatal) => Err(fatal),
         }
@@ -107,10 +113,21 @@ impl Search<'_> {
 
     /// Issuer candidates for `cert`: CAfile entries first (trusted-first, as
     /// OpenSSL), then the certfile, then the message's certificates.
-    fn candidates<'s>(&'s self, cert: &'s Certificate) -> impl Iterator<Item = (&'s Certificate, Origin)> + 's {
+    fn candidates<'s>(
+        &'s self,
+        cert: &'s Certificate,
+    ) -> impl Iterator<Item = (&'s Certificate, Origin)> + 's {
         let issuer = cert.canonical_issuer().unwrap_or_default();
-        let trusted = self.store.trusted.by_subject(issuer).map(|c| (c, Origin::Trusted));
-        let certfile = self.store.untrusted.by_subject(issuer).map(|c| (c, Origin::Untrusted));
+        let trusted = self
+            .store
+            .trusted
+            .by_subject(issuer)
+            .map(|c| (c, Origin::Trusted));
+        let certfile = self
+            .store
+            .untrusted
+            .by_subject(issuer)
+            .map(|c| (c, Origin::Untrusted));
         let message = self
             .message_certs
             .iter()
@@ -130,7 +147,8 @@ impl Search<'_> {
         let mut tried = 0usize;
         for (candidate, cand_origin) in self.candidates(&cert) {
             let on_path = state.path.iter().any(|(c, _)| {
-                c.canonical_subject() == candidate.canonical_subject() && c.spki() == candidate.spki()
+                c.canonical_subject() == candidate.canonical_subject()
+                    && c.spki() == candidate.spki()
             });
             if on_path {
                 continue;
@@ -140,23 +158,40 @@ impl Search<'_> {
                 state.record(cert_error(
                     &cert,
                     role(index, index + 1),
-                    CertProblem::PathTooLong { max: self.limits.max_path_len },
+                    CertProblem::PathTooLong {
+                        max: self.limits.max_path_len,
+                    },
                 ));
                 continue;
             }
             if state.signatures_left == 0 {
-                return Err(Error::PathBudgetExhausted { limit: self.limits.max_path_signatures });
+                return Err(Error::PathBudgetExhausted {
+                    limit: self.limits.max_path_signatures,
+                });
             }
             state.signatures_left -= 1;
             let key = match candidate.public_key() {
                 Ok(k) => k,
                 Err(p) => {
-                    state.record(cert_error(&cert, role(index, index + 2), CertProblem::IssuerKey(p)));
+                    state.record(cert_error(
+                        &cert,
+                        role(index, index + 2),
+                        CertProblem::IssuerKey(p),
+                    ));
                     continue;
                 }
             };
-            if let Err(p) = key.verify_certificate(&cert.signature_algorithm(), cert.tbs(), cert.signature(), self.algorithms) {
-                state.record(cert_error(&cert, role(index, index + 2), CertProblem::Signature(p)));
+            if let Err(p) = key.verify_certificate(
+                &cert.signature_algorithm(),
+                cert.tbs(),
+                cert.signature(),
+                self.algorithms,
+            ) {
+                state.record(cert_error(
+                    &cert,
+                    role(index, index + 2),
+                    CertProblem::Signature(p),
+                ));
                 continue;
             }
             state.path.push((candidate.clone(), cand_origin));
@@ -178,9 +213,13 @@ impl Search<'_> {
                     CertProblem::UntrustedRoot
                 }
             } else if origin == Origin::Trusted {
-                CertProblem::IncompletePath { issuer: cert.issuer() }
+                CertProblem::IncompletePath {
+                    issuer: cert.issuer(),
+                }
             } else {
-                CertProblem::UnknownIssuer { issuer: cert.issuer() }
+                CertProblem::UnknownIssuer {
+                    issuer: cert.issuer(),
+                }
             };
             state.record(cert_error(&cert, role(index, index + 1), problem));
         }

@@ -67,7 +67,9 @@ const EVERY_CERT: &[Rule] = &[
     Rule {
         openssl: "check_extensions: X509_check_ca() == 1 for intermediates, != 0 for the top",
         check: |c, pos| match (pos, check_ca(c)) {
-            (Position::Leaf, _) | (Position::Top, Ok(_)) | (Position::Intermediate, Ok(CaKind::BasicConstraints)) => Ok(()),
+            (Position::Leaf, _)
+            | (Position::Top, Ok(_))
+            | (Position::Intermediate, Ok(CaKind::BasicConstraints)) => Ok(()),
             (Position::Intermediate, Ok(_)) => Err(CertProblem::NotCa(
                 "it lacks basicConstraints CA:TRUE (required for intermediate CAs)",
             )),
@@ -92,7 +94,8 @@ const SMIME_SIGNER: &[Rule] = &[
         },
     },
     Rule {
-        openssl: "check_purpose_smime_sign: ku_reject(x, KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)",
+        openssl:
+            "check_purpose_smime_sign: ku_reject(x, KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)",
         check: |c, _| match c.extensions().key_usage {
             Some(k) if k & (ku::DIGITAL_SIGNATURE | ku::NON_REPUDIATION) == 0 => {
                 Err(CertProblem::Purpose(PurposeProblem::KeyUsage))
@@ -111,7 +114,9 @@ const SMIME_CA: &[Rule] = &[
     Rule {
         openssl: "purpose_smime: check_ca() == 5 requires NS_SMIME_CA",
         check: |c, _| match check_ca(c) {
-            Ok(CaKind::NetscapeType) if c.extensions().ns_cert_type.unwrap_or(0) & ns::SMIME_CA == 0 => {
+            Ok(CaKind::NetscapeType)
+                if c.extensions().ns_cert_type.unwrap_or(0) & ns::SMIME_CA == 0 =>
+            {
                 Err(CertProblem::Purpose(PurposeProblem::NetscapeCa))
             }
             _ => Ok(()),
@@ -172,8 +177,12 @@ pub(crate) fn check_signer(cert: &Certificate) -> Result<(), CertProblem> {
 
 /// Validity at `at`: notBefore <= at < notAfter, strict formats.
 fn check_time(c: &Certificate, at: UnixTime) -> Result<(), CertProblem> {
-    let not_before = c.not_before().ok_or(CertProblem::BadTimeFormat(ValidityField::NotBefore))?;
-    let not_after = c.not_after().ok_or(CertProblem::BadTimeFormat(ValidityField::NotAfter))?;
+    let not_before = c
+        .not_before()
+        .ok_or(CertProblem::BadTimeFormat(ValidityField::NotBefore))?;
+    let not_after = c
+        .not_after()
+        .ok_or(CertProblem::BadTimeFormat(ValidityField::NotAfter))?;
     if not_before > at {
         return Err(CertProblem::NotYetValid { not_before, at });
     }
@@ -187,7 +196,11 @@ fn check_time(c: &Certificate, at: UnixTime) -> Result<(), CertProblem> {
 /// been verified: extensions, CA status, purpose and path length for each
 /// certificate, then validity top-down, then name constraints. Returns the
 /// index of the failing certificate with the problem.
-pub(crate) fn check_path(path: &[Certificate], purpose: Purpose, at: UnixTime) -> Result<(), (usize, CertProblem)> {
+pub(crate) fn check_path(
+    path: &[Certificate],
+    purpose: Purpose,
+    at: UnixTime,
+) -> Result<(), (usize, CertProblem)> {
     let last = path.len().saturating_sub(1);
     let mut ca_below: u64 = 0;
     for (i, c) in path.iter().enumerate() {
@@ -199,14 +212,21 @@ pub(crate) fn check_path(path: &[Certificate], purpose: Purpose, at: UnixTime) -
         let fail = |p| (i, p);
         apply(EVERY_CERT, c, pos).map_err(fail)?;
         if purpose == Purpose::SmimeSign {
-            let rules = if pos == Position::Leaf { SMIME_SIGNER } else { SMIME_CA };
+            let rules = if pos == Position::Leaf {
+                SMIME_SIGNER
+            } else {
+                SMIME_CA
+            };
             apply(rules, c, pos).map_err(fail)?;
         }
         // check_extensions: pathlen of CAs above the signer's direct issuer.
         if i > 1 {
             if let Some(limit) = c.extensions().basic_constraints.and_then(|bc| bc.path_len) {
                 if ca_below > limit {
-                    return Err(fail(CertProblem::PathLength { limit, below: ca_below }));
+                    return Err(fail(CertProblem::PathLength {
+                        limit,
+                        below: ca_below,
+                    }));
                 }
             }
         }

@@ -32,7 +32,10 @@ impl CertIndex {
     }
 
     /// Certificates whose subject is `canonical_subject`, in file order.
-    pub(crate) fn by_subject<'s>(&'s self, canonical_subject: &[u8]) -> impl Iterator<Item = &'s Certificate> + 's {
+    pub(crate) fn by_subject<'s>(
+        &'s self,
+        canonical_subject: &[u8],
+    ) -> impl Iterator<Item = &'s Certificate> + 's {
         self.by_subject
             .get(canonical_subject)
             .into_iter()
@@ -66,7 +69,12 @@ fn is_certificate_label(label: &str) -> bool {
 ///
 /// # Errors
 /// Configuration errors (exit code 2).
-pub(crate) fn load_bundle(bytes: &[u8], role: FileRole, origin: &str, limits: &Limits) -> Result<Vec<Certificate>> {
+pub(crate) fn load_bundle(
+    bytes: &[u8],
+    role: FileRole,
+    origin: &str,
+    limits: &Limits,
+) -> Result<Vec<Certificate>> {
     let origin_owned = || origin.to_owned();
     let mut certs = Vec::new();
     let mut saw_pem = false;
@@ -74,7 +82,11 @@ pub(crate) fn load_bundle(bytes: &[u8], role: FileRole, origin: &str, limits: &L
         saw_pem = true;
         let index = i + 1;
         if block.label == "TRUSTED CERTIFICATE" {
-            return Err(Error::TrustedCertificate { role, origin: origin_owned(), index });
+            return Err(Error::TrustedCertificate {
+                role,
+                origin: origin_owned(),
+                index,
+            });
         }
         if !is_certificate_label(block.label) {
             continue;
@@ -101,7 +113,9 @@ pub(crate) fn load_bundle(bytes: &[u8], role: FileRole, origin: &str, limits: &L
         certs.push(cert);
     }
     if !saw_pem && role == FileRole::Certfile && bytes.first() == Some(&0x30) {
-        let der = crate::asn1::split_tlv(bytes).map(|(t, _)| t.raw).unwrap_or(bytes);
+        let der = crate::asn1::split_tlv(bytes)
+            .map(|(t, _)| t.raw)
+            .unwrap_or(bytes);
         let cert = Certificate::from_der(der).map_err(|problem| Error::BadCertificate {
             role,
             origin: origin_owned(),
@@ -111,7 +125,10 @@ pub(crate) fn load_bundle(bytes: &[u8], role: FileRole, origin: &str, limits: &L
         certs.push(cert);
     }
     if certs.is_empty() {
-        return Err(Error::NoCertificates { role, origin: origin_owned() });
+        return Err(Error::NoCertificates {
+            role,
+            origin: origin_owned(),
+        });
     }
     Ok(certs)
 }
