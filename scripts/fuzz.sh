@@ -14,9 +14,11 @@ export RUSTFLAGS="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4
 -Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table \
 -Cllvm-args=-sanitizer-coverage-trace-compares --cfg fuzzing -Cdebug-assertions -Coverflow-checks"
 export CARGO_TARGET_DIR=target
-cargo build --release --locked --bin "$target"
+# An explicit --target keeps RUSTFLAGS away from build scripts and proc-macros.
+host=$(rustc -vV | sed -n 's/^host: //p')
+cargo build --release --target "$host" --bin "$target"
 mkdir -p "corpus/$target" "artifacts/$target"
 seeds=()
 [ -d "seeds/$target" ] && seeds=("seeds/$target")
-"target/release/$target" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
+"target/$host/release/$target" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
     -artifact_prefix="artifacts/$target/" "$@" "corpus/$target" "${seeds[@]}"
