@@ -122,9 +122,11 @@ impl<'a> Reader<'a> {
         Ok(tlv)
     }
 
-    /// Reads the next element, which must carry `tag`.
+    /// Reads the next element, which must carry `tag`. INTEGER, OID and
+    /// BOOLEAN values are checked as OpenSSL's decoder checks them.
     pub(crate) fn expect(&mut self, tag: u8) -> Result<Tlv<'a>, Asn1Error> {
         let tlv = self.any()?.expect(tag)?;
+        check_primitive(tlv)?;
         Ok(tlv)
     }
 
@@ -159,6 +161,35 @@ impl<'a> Iterator for Reader<'a> {
             self.rest = &[];
         }
         Some(item)
+    }
+}
+
+/// Rejects the primitive encodings OpenSSL's decoder rejects: empty or
+/// non-minimal INTEGERs, malformed OBJECT IDENTIFIERs, BOOLEANs that are not
+/// one octet.
+fn check_primitive(tlv: Tlv<'_>) -> Result<(), Asn1Error> {
+    let v = tlv.value;
+    let ok = match tlv.tag {
+        tag::INTEGER => match v {
+            [] => false,
+            [0x00, next, ..] => *next >= 0x80,
+            [0xFF, next, ..] => *next < 0x80,
+            _ => true,
+        },
+        tag::OID => {
+            !v.is_empty()
+                && v.last().is_some_and(|&b| b < 0x80)
+                && v.iter()
+                    .enumerate()
+                    .all(|(i, &b)| b != 0x80 || (i > 0 && v[i - 1] >= 0x80))
+        }
+        tag::BOOLEAN => v.len() == 1,
+        _ => true,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(Asn1Error::BadValue)
     }
 }
 

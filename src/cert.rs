@@ -34,8 +34,8 @@ struct Inner {
     version: u8,
     not_before: Option<UnixTime>,
     not_after: Option<UnixTime>,
-    canonical_issuer: Option<Vec<u8>>,
-    canonical_subject: Option<Vec<u8>>,
+    canonical_issuer: Vec<u8>,
+    canonical_subject: Vec<u8>,
     extensions: Extensions,
     fingerprint: [u8; 32],
     key: OnceLock<Result<PublicKey, KeyProblem>>,
@@ -102,6 +102,11 @@ impl Certificate {
         let validity = t.expect(tag::SEQUENCE)?;
         let subject = t.expect(tag::SEQUENCE)?;
         let spki = t.expect(tag::SEQUENCE)?;
+        // OpenSSL decodes SubjectPublicKeyInfo's structure with the certificate.
+        let mut k = spki.reader();
+        AlgorithmIdentifier::parse(k.any()?)?;
+        check_bit_string(k.expect(tag::BIT_STRING)?)?;
+        k.finish()?;
         t.optional(tag::ctx_prim(1))?;
         t.optional(tag::ctx_prim(2))?;
         let extensions = match t.optional(tag::ctx_cons(3))? {
@@ -122,6 +127,9 @@ impl Certificate {
         let not_after = time(v.any()?)?;
         v.finish()?;
 
+        // OpenSSL's name decoder computes the canonical form and fails with it.
+        let canonical_issuer = name::canonical(issuer.raw)?;
+        let canonical_subject = name::canonical(subject.raw)?;
         let fingerprint = crate::algorithm::DigestAlgorithm::Sha256.digest(&[der]);
         let mut fp = [0u8; 32];
         fp.copy_from_slice(fingerprint.as_ref());
@@ -138,8 +146,8 @@ impl Certificate {
                 version,
                 not_before,
                 not_after,
-                canonical_issuer: name::canonical(issuer.raw).ok(),
-                canonical_subject: name::canonical(subject.raw).ok(),
+                canonical_issuer,
+                canonical_subject,
                 extensions,
                 fingerprint: fp,
                 key: OnceLock::new(),
@@ -243,12 +251,12 @@ impl Certificate {
         self.inner.not_after
     }
 
-    pub(crate) fn canonical_subject(&self) -> Option<&[u8]> {
-        self.inner.canonical_subject.as_deref()
+    pub(crate) fn canonical_subject(&self) -> &[u8] {
+        &self.inner.canonical_subject
     }
 
-    pub(crate) fn canonical_issuer(&self) -> Option<&[u8]> {
-        self.inner.canonical_issuer.as_deref()
+    pub(crate) fn canonical_issuer(&self) -> &[u8] {
+        &self.inner.canonical_issuer
     }
 
     /// The decoded extensions.
@@ -263,10 +271,7 @@ impl Certificate {
 
     /// Subject equals issuer (OpenSSL's EXFLAG_SI).
     pub(crate) fn is_self_issued(&self) -> bool {
-        matches!(
-            (self.canonical_subject(), self.canonical_issuer()),
-            (Some(s), Some(i)) if s == i
-        )
+        self.canonical_subject() == self.canonical_issuer()
     }
 
     /// OpenSSL's EXFLAG_SS: self-issued, its AKID (if any) matches itself, and
@@ -292,7 +297,7 @@ impl Certificate {
             }
         }
         if let Some(name) = &akid.issuer {
-            if issuer.canonical_issuer() != Some(name.as_slice()) {
+            if issuer.canonical_issuer() != name.as_slice() {
                 return false;
             }
         }
@@ -312,10 +317,7 @@ impl Certificate {
     pub(crate) fn likely_issued_by(&self, issuer: &Certificate) -> bool {
         self.extensions().invalid.is_none()
             && issuer.extensions().invalid.is_none()
-            && matches!(
-                (self.canonical_issuer(), issuer.canonical_subject()),
-                (Some(a), Some(b)) if a == b
-            )
+            && self.canonical_issuer() == issuer.canonical_subject()
             && self.akid_matches(issuer)
             && self.key_type_signed(issuer)
     }
@@ -355,6 +357,14 @@ pub struct CertId {
 impl fmt::Display for CertId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "\"{}\" (serial {})", self.subject, self.serial)
+    }
+}
+
+/// BIT STRING content must start with an unused-bits count of at most 7.
+fn check_bit_string(bits: Tlv<'_>) -> Result<(), Asn1Error> {
+    match bits.value.first() {
+        Some(&unused) if unused <= 7 && (unused == 0 || bits.value.len() > 1) => Ok(()),
+        _ => Err(Asn1Error::BadValue),
     }
 }
 

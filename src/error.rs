@@ -308,7 +308,7 @@ impl fmt::Display for CertProblem {
             }
             Self::UnsupportedNameConstraint(form) => write!(
                 f,
-                "is below a CA with a {form} name constraint, which cmsverify does not evaluate (fails closed)"
+                "has a name constraint of form {form}, which cmsverify does not evaluate (fails closed)"
             ),
             Self::PathTooLong { max } => write!(f, "needs a path of more than {max} certificates"),
         }

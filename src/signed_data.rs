@@ -60,8 +60,7 @@ impl SignerId<'_> {
             Self::IssuerSerial { issuer, serial } => {
                 asn1::integer_magnitude(serial) == asn1::integer_magnitude(cert.serial_bytes())
                     && (cert.issuer_der() == *issuer
-                        || (canonical_issuer.is_some()
-                            && cert.canonical_issuer() == canonical_issuer))
+                        || canonical_issuer == Some(cert.canonical_issuer()))
             }
             Self::SubjectKeyId(kid) => {
                 cert.extensions().invalid.is_none()
@@ -395,11 +394,11 @@ mod tests {
             check_attributes(asn1::parse_one(&s).unwrap(), None).map(|_| ())
         };
         assert_eq!(
-            check(&[md.clone()]),
+            check(std::slice::from_ref(&md)),
             Err(AttributeProblem::MissingContentType)
         );
         assert_eq!(
-            check(&[ct.clone()]),
+            check(std::slice::from_ref(&ct)),
             Err(AttributeProblem::MissingMessageDigest)
         );
         assert_eq!(check(&[]), Err(AttributeProblem::MissingMessageDigest));

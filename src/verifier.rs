@@ -479,7 +479,7 @@ impl Verifier {
         message_certs: &[Certificate],
         at: UnixTime,
     ) -> Result<Vec<Certificate>> {
-        if let Some(path) = self.inner.cache.get(signer, at) {
+        if let Some(path) = self.inner.cache.get(signer, message_certs, at) {
             return Ok(path);
         }
         let search = Search {
@@ -513,10 +513,17 @@ impl PathCache {
         }
     }
 
-    fn get(&self, signer: &Certificate, at: UnixTime) -> Option<Vec<Certificate>> {
+    fn get(
+        &self,
+        signer: &Certificate,
+        message_certs: &[Certificate],
+        at: UnixTime,
+    ) -> Option<Vec<Certificate>> {
         let entries = self.entries.read().ok()?;
         let path = entries.get(signer.fingerprint())?;
-        (path.valid_from <= at && at < path.valid_until).then(|| path.certs.clone())
+        let in_message = |fp: &[u8; 32]| message_certs.iter().any(|c| c.fingerprint() == fp);
+        (path.valid_from <= at && at < path.valid_until && path.from_message.iter().all(in_message))
+            .then(|| path.certs.clone())
     }
 
     fn insert(&self, signer: &Certificate, path: ValidatedPath) {

@@ -292,8 +292,10 @@ fn single_byte_mutants_are_never_accepted_unless_openssl_agrees() {
                 std::fs::remove_file(&tmp).ok();
                 assert!(
                     theirs.class == Class::Ok && theirs.content == v.content,
-                    "{}: mutant at byte {pos} accepted by cmsverify but not by openssl ({})",
+                    "{}: mutant at byte {pos} ({:#04x} -> {:#04x}) accepted by cmsverify but not by openssl ({})",
                     dir.display(),
+                    der[pos],
+                    mutant[pos],
                     theirs.reason
                 );
                 assert_eq!(

@@ -40,7 +40,8 @@ pub(crate) fn check(path: &[Certificate]) -> Result<(), (usize, CertProblem)> {
 
 fn check_cert(cert: &Certificate, nc: &NameConstraints, is_leaf: bool) -> Result<(), CertProblem> {
     let subject = cert.subject_der();
-    if let Some(canonical) = cert.canonical_subject().filter(|c| !c.is_empty()) {
+    let canonical = cert.canonical_subject();
+    if !canonical.is_empty() {
         let dn = GeneralName::Directory {
             canonical: canonical.to_vec(),
             display: cert.subject(),

@@ -27,6 +27,10 @@ pub(crate) struct ValidatedPath {
     pub valid_from: UnixTime,
     /// The earliest notAfter on the path.
     pub valid_until: UnixTime,
+    /// Fingerprints of the CA certificates taken from the message: a cached
+    /// path applies to a later message only if it carries them too, so a
+    /// message with a damaged intermediate fails as it would uncached.
+    pub from_message: Vec<[u8; 32]>,
 }
 
 /// Everything a search needs besides the store.
@@ -42,8 +46,12 @@ pub(crate) struct Search<'a> {
 /// Where a candidate came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Origin {
+    /// The CAfile.
     Trusted,
+    /// The certfile (or the signer itself).
     Untrusted,
+    /// The message's certificates.
+    Message,
 }
 
 struct State {
@@ -117,7 +125,7 @@ impl Search<'_> {
         &'s self,
         cert: &'s Certificate,
     ) -> impl Iterator<Item = (&'s Certificate, Origin)> + 's {
-        let issuer = cert.canonical_issuer().unwrap_or_default();
+        let issuer = cert.canonical_issuer();
         let trusted = self
             .store
             .trusted
@@ -131,8 +139,8 @@ impl Search<'_> {
         let message = self
             .message_certs
             .iter()
-            .filter(move |c| c.canonical_subject() == Some(issuer))
-            .map(|c| (c, Origin::Untrusted));
+            .filter(move |c| c.canonical_subject() == issuer)
+            .map(|c| (c, Origin::Message));
         trusted
             .chain(certfile)
             .chain(message)
@@ -229,6 +237,13 @@ impl Search<'_> {
     /// Runs the policy on a path ending in an anchor.
     fn complete(&self, state: &mut State) -> Option<ValidatedPath> {
         let certs: Vec<Certificate> = state.path.iter().map(|(c, _)| c.clone()).collect();
+        let from_message = state
+            .path
+            .iter()
+            .skip(1)
+            .filter(|(_, origin)| *origin == Origin::Message)
+            .map(|(c, _)| *c.fingerprint())
+            .collect();
         match policy::check_path(&certs, self.purpose, self.at) {
             Ok(()) => {
                 let valid_from = certs.iter().filter_map(Certificate::not_before).max()?;
@@ -237,6 +252,7 @@ impl Search<'_> {
                     certs,
                     valid_from,
                     valid_until,
+                    from_message,
                 })
             }
             Err((i, problem)) => {

@@ -19,9 +19,10 @@ impl CertIndex {
     pub(crate) fn new(certs: Vec<Certificate>) -> Self {
         let mut by_subject: HashMap<Vec<u8>, Vec<usize>> = HashMap::new();
         for (i, c) in certs.iter().enumerate() {
-            if let Some(s) = c.canonical_subject() {
-                by_subject.entry(s.to_vec()).or_default().push(i);
-            }
+            by_subject
+                .entry(c.canonical_subject().to_vec())
+                .or_default()
+                .push(i);
         }
         Self { certs, by_subject }
     }

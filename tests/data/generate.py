@@ -1,0 +1,1087 @@
+#!/usr/bin/env python3
+"""Generate the differential scenarios under tests/data/scenarios/.
+
+Each scenario is a directory with certfile.pem, cafile.pem, message.pem (the
+exact bytes given to `openssl cms -verify -inform PEM`), content.bin (the
+content originally signed) and desc.txt (one line); scenarios/index.tsv lists
+them. The verdicts are NOT stored: tests/differential.rs runs openssl.
+
+Certificates are assembled here in DER (so versions, time encodings,
+extensions and criticality are fully controlled) and signed with the
+`cryptography` package; messages come from `openssl cms -sign` or are
+assembled here (signed attributes, algorithm labels, odd shapes). Validity
+windows are fixed dates. Needs `openssl` and `cryptography`; refuses to
+overwrite without --force.
+"""
+import base64
+import hashlib
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa, dsa
+
+OUT = Path(__file__).resolve().parent / "scenarios"
+CONTENT = b"hello world\n"
+
+# ---------------------------------------------------------------- DER encoding
+
+def tlv(tag, body):
+    n = len(body)
+    if n < 0x80:
+        length = bytes([n])
+    else:
+        b = n.to_bytes((n.bit_length() + 7) // 8, "big")
+        length = bytes([0x80 | len(b)]) + b
+    return bytes([tag]) + length + body
+
+def seq(*items): return tlv(0x30, b"".join(items))
+def set_(*items): return tlv(0x31, b"".join(items))
+def set_sorted(*items): return tlv(0x31, b"".join(sorted(items)))
+def octet(b): return tlv(0x04, b)
+def null(): return b"\x05\x00"
+def boolean(v): return tlv(0x01, b"\xff" if v else b"\x00")
+def ctx(n, body, constructed=True): return tlv((0xA0 if constructed else 0x80) | n, body)
+
+def integer(v):
+    if v == 0:
+        return tlv(0x02, b"\x00")
+    length = (v.bit_length() + 8) // 8 if v > 0 else (v.bit_length() + 8) // 8
+    return tlv(0x02, v.to_bytes(length, "big", signed=True))
+
+def oid(dotted):
+    parts = [int(p) for p in dotted.split(".")]
+    body = bytes([40 * parts[0] + parts[1]])
+    for p in parts[2:]:
+        enc = [p & 0x7F]
+        p >>= 7
+        while p:
+            enc.append(0x80 | (p & 0x7F))
+            p >>= 7
+        body += bytes(reversed(enc))
+    return tlv(0x06, body)
+
+def bitstring(data, unused=0): return tlv(0x03, bytes([unused]) + data)
+
+def bits(*positions):
+    """A named BIT STRING with the given bit positions set, DER (trailing zeros dropped)."""
+    if not positions:
+        return bitstring(b"")
+    top = max(positions)
+    nbytes = top // 8 + 1
+    v = bytearray(nbytes)
+    for p in positions:
+        v[p // 8] |= 0x80 >> (p % 8)
+    unused = 7 - (top % 8)
+    return bitstring(bytes(v), unused)
+
+OIDS = {
+    "CN": "2.5.4.3", "O": "2.5.4.10", "OU": "2.5.4.11", "C": "2.5.4.6", "email": "1.2.840.113549.1.9.1",
+    "data": "1.2.840.113549.1.7.1", "signedData": "1.2.840.113549.1.7.2", "envelopedData": "1.2.840.113549.1.7.3",
+    "contentType": "1.2.840.113549.1.9.3", "messageDigest": "1.2.840.113549.1.9.4",
+    "signingTime": "1.2.840.113549.1.9.5", "countersignature": "1.2.840.113549.1.9.6",
+    "rsaEncryption": "1.2.840.113549.1.1.1", "pss": "1.2.840.113549.1.1.10", "mgf1": "1.2.840.113549.1.1.8",
+    "sha1WithRSA": "1.2.840.113549.1.1.5", "sha256WithRSA": "1.2.840.113549.1.1.11",
+    "sha384WithRSA": "1.2.840.113549.1.1.12", "sha512WithRSA": "1.2.840.113549.1.1.13",
+    "md5WithRSA": "1.2.840.113549.1.1.4",
+    "ecPublicKey": "1.2.840.10045.2.1", "prime256v1": "1.2.840.10045.3.1.7", "secp384r1": "1.3.132.0.34",
+    "ecdsa-sha256": "1.2.840.10045.4.3.2", "ecdsa-sha384": "1.2.840.10045.4.3.3", "ecdsa-sha1": "1.2.840.10045.4.1",
+    "ed25519": "1.3.101.112",
+    "sha1": "1.3.14.3.2.26", "sha256": "2.16.840.1.101.3.4.2.1", "sha384": "2.16.840.1.101.3.4.2.2",
+    "sha512": "2.16.840.1.101.3.4.2.3", "sha224": "2.16.840.1.101.3.4.2.4", "md5": "1.2.840.113549.2.5",
+    "md4": "1.2.840.113549.2.4", "sm3": "1.2.156.10197.1.401", "sha3-256": "2.16.840.1.101.3.4.2.8",
+    "skid": "2.5.29.14", "ku": "2.5.29.15", "san": "2.5.29.17", "ian": "2.5.29.18", "bc": "2.5.29.19",
+    "nc": "2.5.29.30", "policies": "2.5.29.32", "akid": "2.5.29.35", "eku": "2.5.29.37",
+    "nsCertType": "2.16.840.1.113730.1.1",
+    "serverAuth": "1.3.6.1.5.5.7.3.1", "clientAuth": "1.3.6.1.5.5.7.3.2", "codeSigning": "1.3.6.1.5.5.7.3.3",
+    "emailProtection": "1.3.6.1.5.5.7.3.4", "timeStamping": "1.3.6.1.5.5.7.3.8", "anyEKU": "2.5.29.37.0",
+}
+
+def name(*rdns, string_tag=0x0C):
+    """name(("O", "x"), ("CN", "y")) -> DER Name, one attribute per RDN."""
+    return seq(*[set_(seq(oid(OIDS[k]), tlv(0x13 if k == "C" else string_tag, v.encode()))) for k, v in rdns])
+
+def alg(name_, params=None):
+    return seq(oid(OIDS[name_]), params) if params is not None else seq(oid(OIDS[name_]))
+
+HASHES = {"sha1": hashes.SHA1, "sha224": hashes.SHA224, "sha256": hashes.SHA256, "sha384": hashes.SHA384,
+          "sha512": hashes.SHA512, "md5": hashes.MD5}
+
+def pss_params(h="sha256", salt=32):
+    return seq(ctx(0, alg(h, null())), ctx(1, seq(oid(OIDS["mgf1"]), alg(h, null()))), ctx(2, integer(salt)))
+
+# ---------------------------------------------------------------- keys & certificates
+
+class Key:
+    def __init__(self, kind="rsa", size=2048):
+        self.kind = kind
+        if kind == "rsa" and size < 1024:
+            # cryptography refuses small keys; openssl still makes them.
+            pem = subprocess.run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", f"rsa_keygen_bits:{size}"],
+                                 check=True, capture_output=True).stdout
+            self.priv = serialization.load_pem_private_key(pem, None)
+        elif kind == "rsa":
+            self.priv = rsa.generate_private_key(public_exponent=65537, key_size=size)
+        elif kind == "p256":
+            self.priv = ec.generate_private_key(ec.SECP256R1())
+        elif kind == "p384":
+            self.priv = ec.generate_private_key(ec.SECP384R1())
+        elif kind == "ed25519":
+            self.priv = ed25519.Ed25519PrivateKey.generate()
+        elif kind == "dsa":
+            self.priv = dsa.generate_private_key(key_size=2048)
+        self.spki = self.priv.public_key().public_bytes(serialization.Encoding.DER,
+                                                       serialization.PublicFormat.SubjectPublicKeyInfo)
+        self.skid = hashlib.sha1(self.spki).digest()
+
+    def pem(self):
+        return self.priv.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                       serialization.NoEncryption())
+
+    def default_sig(self):
+        return {"rsa": "sha256WithRSA", "p256": "ecdsa-sha256", "p384": "ecdsa-sha384",
+                "ed25519": "ed25519", "dsa": None}[self.kind]
+
+    def sign(self, data, how):
+        """Sign data as a certificate/CMS signature algorithm `how` names."""
+        if how.endswith("WithRSA"):
+            h = HASHES[how[: -len("WithRSA")]]()
+            return self.priv.sign(data, padding.PKCS1v15(), h)
+        if how == "pss":
+            return self.priv.sign(data, padding.PSS(padding.MGF1(hashes.SHA256()), 32), hashes.SHA256())
+        if how.startswith("ecdsa-"):
+            return self.priv.sign(data, ec.ECDSA(HASHES[how[6:]]()))
+        if how == "ed25519":
+            return self.priv.sign(data)
+        raise ValueError(how)
+
+def sig_alg_der(how):
+    if how == "pss":
+        return alg("pss", pss_params())
+    if how.endswith("WithRSA"):
+        return alg(how, null())
+    return alg(how)
+
+def ext(name_, value, critical=False):
+    return seq(oid(OIDS.get(name_, name_)), boolean(True) if critical else b"", octet(value))
+
+def bc(ca=True, pathlen=None): return seq(boolean(True) if ca else b"", integer(pathlen) if pathlen is not None else b"")
+KU = {"digitalSignature": 0, "nonRepudiation": 1, "keyEncipherment": 2, "dataEncipherment": 3,
+      "keyAgreement": 4, "keyCertSign": 5, "cRLSign": 6}
+def ku(*names): return bits(*[KU[n] for n in names])
+def eku(*names): return seq(*[oid(OIDS[n]) for n in names])
+NS = {"client": 0, "server": 1, "smime": 2, "objsign": 3, "sslCA": 5, "emailCA": 6, "objCA": 7}
+def ns(*names): return bits(*[NS[n] for n in names])
+
+UTC_2025 = (0x17, b"250101000000Z")
+GEN_2125 = (0x18, b"21250101000000Z")
+
+class Cert:
+    def __init__(self, subject, key, issuer=None, serial=None, exts=None, version=3,
+                 not_before=UTC_2025, not_after=GEN_2125, sig=None, corrupt_sig=False):
+        issuer = issuer or self  # self-signed
+        self.subject, self.key = subject, key
+        self.serial = serial if serial is not None else next(SERIALS)
+        self.issuer_name = issuer.subject if issuer is not self else subject
+        signer = issuer.key if issuer is not self else key
+        how = sig or signer.default_sig()
+        body = b""
+        if version == 3:
+            body += ctx(0, integer(2))
+        body += integer(self.serial) + sig_alg_der(how) + self.issuer_name
+        body += seq(tlv(not_before[0], not_before[1]), tlv(not_after[0], not_after[1]))
+        body += subject + key.spki
+        if exts:
+            body += ctx(3, seq(*exts))
+        self.tbs = seq(body)
+        signature = signer.sign(self.tbs, how)
+        if corrupt_sig:
+            signature = signature[:-5] + bytes([signature[-5] ^ 1]) + signature[-4:]
+        self.der = seq(self.tbs, sig_alg_der(how), bitstring(signature))
+
+    def pem(self):
+        b64 = base64.encodebytes(self.der).decode().replace("\n", "")
+        return ("-----BEGIN CERTIFICATE-----\n" + "\n".join(b64[i:i + 64] for i in range(0, len(b64), 64))
+                + "\n-----END CERTIFICATE-----\n").encode()
+
+def _serials():
+    n = 0x1000
+    while True:
+        n += 1
+        yield n
+SERIALS = _serials()
+
+def ca_exts(key, issuer_key=None, pathlen=None, ku_names=("keyCertSign", "cRLSign"), extra=()):
+    exts = [ext("bc", bc(True, pathlen), True), ext("ku", ku(*ku_names), True), ext("skid", octet(key.skid))]
+    if issuer_key:
+        exts.append(ext("akid", seq(ctx(0, issuer_key.skid, False))))
+    return exts + list(extra)
+
+def leaf_exts(key, issuer_key, ku_names=("digitalSignature",), eku_names=("emailProtection",), extra=()):
+    exts = []
+    if ku_names is not None:
+        exts.append(ext("ku", ku(*ku_names), True))
+    if eku_names is not None:
+        exts.append(ext("eku", eku(*eku_names)))
+    exts += [ext("skid", octet(key.skid)), ext("akid", seq(ctx(0, issuer_key.skid, False)))]
+    return exts + list(extra)
+
+# ---------------------------------------------------------------- the baseline PKI
+
+ROOT_KEY = Key()
+ROOT = Cert(name(("O", "cmsverify tests"), ("CN", "Test Root CA")), ROOT_KEY, exts=ca_exts(ROOT_KEY))
+INT_KEY = Key()
+INTER = Cert(name(("O", "cmsverify tests"), ("CN", "Test Intermediate CA")), INT_KEY, ROOT,
+             exts=ca_exts(INT_KEY, ROOT_KEY))
+
+def leaf(issuer=None, key=None, cn="Test Signer", **kw):
+    issuer = issuer or ROOT
+    key = key or Key()
+    exts = kw.pop("exts", None)
+    if exts is None:
+        exts = leaf_exts(key, issuer.key, **{k: kw.pop(k) for k in list(kw) if k in ("ku_names", "eku_names", "extra")})
+    return Cert(name(("O", "cmsverify tests"), ("CN", cn)), key, issuer, exts=exts, **kw)
+
+# ---------------------------------------------------------------- messages
+
+def pem_wrap(der, label="CMS", width=64, eol="\n"):
+    b64 = base64.b64encode(der).decode()
+    lines = [b64[i:i + width] for i in range(0, len(b64), width)] if width else [b64]
+    return (eol.join([f"-----BEGIN {label}-----"] + lines + [f"-----END {label}-----"]) + eol).encode()
+
+def openssl_sign(signer, content=CONTENT, opts=(), extra_certs=(), signers=()):
+    """openssl cms -sign (PEM output) with the given options."""
+    with tempfile.TemporaryDirectory() as t:
+        t = Path(t)
+        (t / "in").write_bytes(content)
+        args = ["openssl", "cms", "-sign", "-binary", "-in", str(t / "in"), "-outform", "PEM"]
+        for i, (cert, key) in enumerate([(signer, signer.key)] + list(signers)):
+            (t / f"s{i}.pem").write_bytes(cert.pem())
+            (t / f"k{i}.pem").write_bytes(key.pem())
+            args += ["-signer", str(t / f"s{i}.pem"), "-inkey", str(t / f"k{i}.pem")]
+        if extra_certs:
+            (t / "extra.pem").write_bytes(b"".join(c.pem() for c in extra_certs))
+            args += ["-certfile", str(t / "extra.pem")]
+        args += list(opts)
+        if "-nodetach" not in opts and "-detached" not in opts:
+            args.append("-nodetach")
+        if "-detached" in args:
+            args.remove("-detached")
+        return subprocess.run(args, check=True, capture_output=True).stdout
+
+def pem_to_der(pem):
+    body = b"".join(l for l in pem.splitlines() if not l.startswith(b"-----"))
+    return base64.b64decode(body)
+
+def attribute(name_, *values): return seq(oid(OIDS[name_]), set_(*values))
+
+def digest(h, data):
+    return hashlib.new(h, data).digest()
+
+class Signer:
+    """One SignerInfo to assemble by hand."""
+    def __init__(self, cert, h="sha256", attrs="default", sig_alg=None, sid="ias", unsigned=(),
+                 sign_override=None, sig_bytes=None, attrs_encoded=None):
+        self.cert, self.h, self.attrs, self.sig_alg, self.sid = cert, h, attrs, sig_alg, sid
+        self.unsigned, self.sign_override, self.sig_bytes, self.attrs_encoded = unsigned, sign_override, sig_bytes, attrs_encoded
+
+    def encode(self, content, econtent_type="data"):
+        key = self.cert.key
+        sid = (seq(self.cert.issuer_name, integer(self.cert.serial)) if self.sid == "ias"
+               else ctx(0, key.skid, False))
+        attrs = self.attrs
+        if attrs == "default":
+            attrs = [attribute("contentType", oid(OIDS[econtent_type])),
+                     attribute("messageDigest", octet(digest(self.h, content)))]
+        signed_field = b""
+        if attrs is not None:
+            body = b"".join(attrs) if self.attrs_encoded is None else self.attrs_encoded
+            signed_field = ctx(0, body)
+            to_sign = tlv(0x31, body) if self.attrs_encoded is None else tlv(0x31, self.attrs_encoded)
+        else:
+            to_sign = content
+        if self.sign_override is not None:
+            to_sign = self.sign_override
+        if key.kind == "rsa":
+            how = self.sig_alg or "rsaEncryption"
+            if how == "pss":
+                sig = key.priv.sign(to_sign, padding.PSS(padding.MGF1(HASHES[self.h]()), 32), HASHES[self.h]())
+                sig_alg = alg("pss", pss_params(self.h))
+            else:
+                sig = key.priv.sign(to_sign, padding.PKCS1v15(), HASHES[self.h]())
+                sig_alg = alg(how, null())
+        elif key.kind in ("p256", "p384"):
+            sig = key.priv.sign(to_sign, ec.ECDSA(HASHES[self.h]()))
+            sig_alg = alg(self.sig_alg or ("ecdsa-" + self.h))
+        elif key.kind == "ed25519":
+            sig = key.priv.sign(to_sign)
+            sig_alg = alg("ed25519")
+        if self.sig_bytes is not None:
+            sig = self.sig_bytes(sig)
+        unsigned = ctx(1, b"".join(self.unsigned)) if self.unsigned else b""
+        version = 1 if self.sid == "ias" else 3
+        return seq(integer(version), sid, alg(self.h), signed_field, sig_alg, octet(sig), unsigned)
+
+def signed_data(signers, content=CONTENT, certs=(), digest_algs=None, econtent_type="data",
+                detached=False, version=1, content_type="signedData"):
+    digest_algs = digest_algs if digest_algs is not None else sorted({s.h for s in signers})
+    encap = seq(oid(OIDS[econtent_type]), b"" if detached else ctx(0, octet(content)))
+    cert_field = ctx(0, b"".join(c.der for c in certs)) if certs else b""
+    sd = seq(integer(version), set_(*[alg(d) for d in digest_algs]), encap, cert_field,
+             set_(*[s.encode(content, econtent_type) for s in signers]))
+    return seq(oid(OIDS[content_type]), ctx(0, sd))
+
+# ---------------------------------------------------------------- scenario registry
+
+SCENARIOS = []
+
+def scenario(sid, category, desc):
+    def register(fn):
+        SCENARIOS.append((sid, category, desc, fn))
+        return fn
+    return register
+
+def bundle(*certs): return b"".join(c.pem() for c in certs)
+
+def S(message, certfile, cafile, content=CONTENT, extra_files=None):
+    return {"message": message, "certfile": certfile, "cafile": cafile, "content": content,
+            "extra": extra_files or {}}
+
+def basic(signer_cert=None, opts=("-nocerts", "-noattr"), ca=None, certfile=None, content=CONTENT, **kw):
+    signer_cert = signer_cert or leaf()
+    msg = openssl_sign(signer_cert, content, opts, **kw)
+    return S(msg, certfile if certfile is not None else signer_cert.pem(), ca if ca is not None else ROOT.pem(), content)
+
+# ---------------------------------------------------------------- algorithms
+
+for bits_ in (1024, 2048, 3072, 4096):
+    scenario(f"alg-rsa{bits_}", "algorithm", f"RSA-{bits_} signer, PKCS#1 v1.5, SHA-256, no attributes")(
+        lambda b=bits_: basic(leaf(key=Key("rsa", b))))
+for h in ("sha1", "sha224", "sha256", "sha384", "sha512"):
+    scenario(f"alg-digest-{h}", "algorithm", f"CMS digest {h} with signed attributes")(
+        lambda h=h: basic(opts=("-nocerts", "-md", h)))
+scenario("E17-rsa-pss", "algorithm", "RSASSA-PSS SignerInfo with signed attributes")(
+    lambda: basic(opts=("-nocerts", "-keyopt", "rsa_padding_mode:pss")))
+scenario("E17b-rsa-pss-noattr", "algorithm", "RSASSA-PSS SignerInfo without signed attributes")(
+    lambda: basic(opts=("-nocerts", "-noattr", "-keyopt", "rsa_padding_mode:pss")))
+scenario("E13-ecdsa-p256", "algorithm", "ECDSA P-256 signer (leaf KU digitalSignature), SHA-256")(
+    lambda: basic(leaf(key=Key("p256")), opts=("-nocerts",)))
+scenario("alg-ecdsa-p384", "algorithm", "ECDSA P-384 signer, SHA-384, no attributes")(
+    lambda: basic(leaf(key=Key("p384")), opts=("-nocerts", "-noattr", "-md", "sha384")))
+
+def ed25519_case(with_attrs):
+    cert = leaf(key=Key("ed25519"))
+    msg = signed_data([Signer(cert, "sha512", "default" if with_attrs else None)])
+    return S(pem_wrap(msg), cert.pem(), ROOT.pem())
+scenario("E20-ed25519-attrs", "difference", "Ed25519 signer per RFC 8419 with signed attributes (SHA-512)")(
+    lambda: ed25519_case(True))
+scenario("E20b-ed25519-noattr", "difference", "Ed25519 signer per RFC 8419 without signed attributes")(
+    lambda: ed25519_case(False))
+
+def chain_signed_with(how, root_key=None):
+    rk = root_key or Key()
+    root = Cert(name(("CN", f"Root {how}")), rk, exts=ca_exts(rk), sig=how if rk.kind == "rsa" or how == "ed25519" or how.startswith("ecdsa") else None)
+    lk = Key()
+    cert = Cert(name(("CN", f"Signer under {how}")), lk, root, exts=leaf_exts(lk, rk), sig=how)
+    return basic(cert, ca=root.pem())
+for how in ("sha1WithRSA", "sha384WithRSA", "sha512WithRSA"):
+    scenario(f"alg-cert-{how}", "algorithm", f"certificates signed with {how}")(lambda h=how: chain_signed_with(h))
+scenario("Q1-cert-pss", "algorithm", "signer certificate signed by the RSA root with RSASSA-PSS")(
+    lambda: chain_signed_with("pss"))
+scenario("Q2-cert-ecdsa", "algorithm", "RSA signer certificate issued by an ECDSA P-256 root")(
+    lambda: chain_signed_with("ecdsa-sha256", Key("p256")))
+scenario("E21-cert-ed25519", "algorithm", "RSA signer certificate issued by an Ed25519 root")(
+    lambda: chain_signed_with("ed25519", Key("ed25519")))
+scenario("E18-dsa-signer", "difference", "DSA-2048 signer (OpenSSL accepts; cmsverify refuses DSA)")(
+    lambda: basic(leaf(key=Key("dsa"))))
+scenario("E11-rsa512-signer", "difference", "RSA-512 signer (OpenSSL accepts; cmsverify's policy refuses < 1024 bits)")(
+    lambda: basic(leaf(key=Key("rsa", 512))))
+scenario("E12b-md5-digest", "difference", "MD5 CMS digest (OpenSSL accepts; cmsverify refuses MD5)")(
+    lambda: basic(opts=("-nocerts", "-md", "md5")))
+scenario("E12-md5-cert", "difference", "signer certificate signed with md5WithRSA")(
+    lambda: chain_signed_with("md5WithRSA"))
+
+# ---------------------------------------------------------------- message shapes
+
+scenario("A01-baseline-attrs", "shape", "baseline: signed attributes, signer in certfile")(
+    lambda: basic(opts=("-nocerts",)))
+scenario("G27-noattr", "shape", "keystoneclient's shape: -noattr -nocerts")(lambda: basic())
+scenario("A07-embedded-signer", "shape", "signer certificate embedded, certfile holds an unrelated certificate")(
+    lambda: basic(opts=("-noattr",), certfile=leaf(cn="Unrelated").pem()))
+scenario("F27-skid-sid", "shape", "subjectKeyIdentifier signer id (-keyid)")(
+    lambda: basic(opts=("-nocerts", "-keyid")))
+scenario("G19-ber-stream", "shape", "BER indefinite lengths from -stream")(
+    lambda: basic(opts=("-nocerts", "-stream")))
+
+def two_signers(second_ok=True, second_known=True, second_root_trusted=True):
+    a = leaf(cn="Signer A")
+    other_root_key = Key()
+    other_root = Cert(name(("CN", "Other Root")), other_root_key, exts=ca_exts(other_root_key))
+    b = leaf(cn="Signer B", issuer=ROOT if second_root_trusted else other_root)
+    sig_bytes = None if second_ok else (lambda s: bytes(len(s)))
+    msg = signed_data([Signer(a, attrs=None), Signer(b, attrs=None, sig_bytes=sig_bytes)])
+    return S(pem_wrap(msg), bundle(a, b) if second_known else a.pem(), ROOT.pem())
+scenario("A11-two-signers", "shape", "two SignerInfos, both signers in certfile")(lambda: two_signers())
+scenario("A11b-second-signer-unknown", "shape", "two SignerInfos, second signer certificate nowhere")(
+    lambda: two_signers(second_known=False))
+scenario("A11c-second-signer-untrusted", "shape", "two SignerInfos, second chains to a root not in CAfile")(
+    lambda: two_signers(second_root_trusted=False))
+scenario("A11d-second-signature-garbage", "shape", "two SignerInfos, second signature is zero bytes")(
+    lambda: two_signers(second_ok=False))
+scenario("G22-empty-content", "shape", "empty content signed by openssl")(lambda: basic(content=b""))
+scenario("shape-1mb-content", "shape", "1 MB of content (deterministic pattern)")(
+    lambda: basic(content=bytes((i * 7 + i // 256) % 256 for i in range(1 << 20))))
+scenario("G21-econtent-tstinfo", "shape", "eContentType id-ct-TSTInfo via -econtent_type")(
+    lambda: basic(opts=("-nocerts", "-econtent_type", "1.2.840.113549.1.9.16.1.4")))
+scenario("G20-detached", "shape", "detached signature: no eContent")(
+    lambda: basic(opts=("-nocerts", "-detached")))
+
+def crafted(signers=None, **kw):
+    cert = leaf()
+    msg = signed_data(signers(cert) if signers else [Signer(cert)], **kw)
+    return S(pem_wrap(msg), cert.pem(), ROOT.pem())
+scenario("F28-zero-signers", "shape", "SignedData with zero SignerInfos")(
+    lambda: crafted(lambda c: [], digest_algs=["sha256"]))
+scenario("F34-version-99", "shape", "SignedData.version 99 (not checked)")(lambda: crafted(version=99))
+scenario("F30-empty-econtent", "shape", "present but empty eContent")(
+    lambda: S(pem_wrap(signed_data([Signer(c := leaf())], content=b"")), c.pem(), ROOT.pem(), b""))
+scenario("F31-econtent-type-other", "shape", "eContentType 1.2.3.4 with matching contentType attribute")(
+    lambda: crafted(econtent_type="O1234") if False else crafted_econtent())
+
+def crafted_econtent():
+    OIDS["O1234"] = "1.2.3.4"
+    return crafted(econtent_type="O1234")
+
+def constructed_econtent():
+    cert = leaf()
+    der = signed_data([Signer(cert, attrs=None)])
+    # Replace the primitive eContent OCTET STRING with a constructed, indefinite one (BER).
+    prim = ctx(0, octet(CONTENT))
+    ber = b"\xa0\x80" + b"\x24\x80" + octet(CONTENT[:5]) + octet(CONTENT[5:]) + b"\x00\x00" + b"\x00\x00"
+    assert der.count(prim) == 1
+    der = der.replace(prim, ber)
+    # Outer lengths change: re-wrap with indefinite lengths.
+    inner = der  # ContentInfo SEQUENCE with now-wrong lengths; rebuild properly instead
+    sd_items = signed_data([Signer(cert, attrs=None)])
+    return S(pem_wrap(rebuild_with_ber_econtent(cert)), cert.pem(), ROOT.pem())
+
+def rebuild_with_ber_econtent(cert):
+    signer = Signer(cert, attrs=None)
+    encap = b"\x30\x80" + oid(OIDS["data"]) + b"\xa0\x80\x24\x80" + octet(CONTENT[:5]) + octet(CONTENT[5:]) + b"\x00\x00\x00\x00\x00\x00"
+    sd = b"\x30\x80" + integer(1) + set_(alg("sha256")) + encap + set_(signer.encode(CONTENT)) + b"\x00\x00"
+    return b"\x30\x80" + oid(OIDS["signedData"]) + b"\xa0\x80" + sd + b"\x00\x00\x00\x00"
+scenario("F33-constructed-econtent", "shape", "eContent as a constructed indefinite-length OCTET STRING")(
+    lambda: S(pem_wrap(rebuild_with_ber_econtent(c := leaf())), c.pem(), ROOT.pem()))
+scenario("G23-id-data", "shape", "a ContentInfo of type id-data (not SignedData)")(
+    lambda: S(pem_wrap(seq(oid(OIDS["data"]), ctx(0, octet(CONTENT)))), leaf().pem(), ROOT.pem()))
+scenario("G29-smime-pkcs7", "shape", "PKCS7 label from openssl smime -sign -nodetach")(
+    lambda: smime_case())
+
+def smime_case():
+    cert = leaf()
+    with tempfile.TemporaryDirectory() as t:
+        t = Path(t)
+        (t / "c").write_bytes(cert.pem()); (t / "k").write_bytes(cert.key.pem()); (t / "in").write_bytes(CONTENT)
+        out = subprocess.run(["openssl", "smime", "-sign", "-nodetach", "-binary", "-outform", "PEM", "-signer",
+                              t / "c", "-inkey", t / "k", "-in", t / "in"], check=True, capture_output=True).stdout
+    return S(out, cert.pem(), ROOT.pem())
+
+# ---------------------------------------------------------------- signer purposes
+
+def purpose(ku_names=("digitalSignature",), eku_names=("emailProtection",), extra=(), exts=None):
+    k = Key()
+    exts = exts if exts is not None else leaf_exts(k, ROOT_KEY, ku_names, eku_names, extra)
+    return basic(Cert(name(("CN", "Purpose Signer")), k, ROOT, exts=exts))
+for sid_, ku_, eku_, d in [
+    ("B01-eku-serverauth", ("digitalSignature",), ("serverAuth",), "leaf EKU serverAuth only"),
+    ("B02-eku-any", ("digitalSignature",), ("anyEKU",), "leaf EKU anyExtendedKeyUsage only"),
+    ("B03-eku-server-email", ("digitalSignature",), ("serverAuth", "emailProtection"), "leaf EKU serverAuth + emailProtection"),
+    ("B04-eku-any-email", ("digitalSignature",), ("anyEKU", "emailProtection"), "leaf EKU anyEKU + emailProtection"),
+    ("B05-no-eku", ("digitalSignature",), None, "leaf without EKU (KU digitalSignature)"),
+    ("B06-no-ku-no-eku", None, None, "leaf with neither KU nor EKU"),
+    ("B07-ku-keyencipherment", ("keyEncipherment",), ("emailProtection",), "leaf KU keyEncipherment only"),
+    ("B08-ku-nonrepudiation", ("nonRepudiation",), ("emailProtection",), "leaf KU nonRepudiation only"),
+    ("B09-ku-keycertsign", ("keyCertSign",), ("emailProtection",), "leaf KU keyCertSign only"),
+    ("B10-ku-keyagreement", ("keyAgreement",), ("emailProtection",), "leaf KU keyAgreement only"),
+    ("B24-eku-codesign-timestamp", ("digitalSignature",), ("codeSigning", "timeStamping"), "leaf EKU codeSigning + timeStamping"),
+    ("B25-eku-clientauth", ("digitalSignature",), ("clientAuth",), "leaf EKU clientAuth only"),
+]:
+    scenario(sid_, "purpose", d)(lambda k=ku_, e=eku_: purpose(k, e))
+OIDS["unknownEKU"] = "1.3.6.1.4.1.55555.9"
+scenario("B26-eku-unknown", "purpose", "leaf EKU unknown OID only")(lambda: purpose(eku_names=("unknownEKU",)))
+for sid_, ns_, d in [("B11-ns-server", ("server",), "nsCertType SSL server only"),
+                     ("B12-ns-client", ("client",), "nsCertType SSL client only (workaround)"),
+                     ("B13-ns-smime", ("smime",), "nsCertType S/MIME"),
+                     ("B14-ns-objsign", ("objsign",), "nsCertType object signing only")]:
+    scenario(sid_, "purpose", d)(lambda n=ns_: purpose(eku_names=None, extra=[ext("nsCertType", ns(*n))]))
+scenario("B15-ca-leaf", "purpose", "leaf with basicConstraints CA:TRUE and KU digitalSignature,keyCertSign")(
+    lambda: purpose(("digitalSignature", "keyCertSign"), extra=[ext("bc", bc(True), True)]))
+scenario("B16-leaf-bc-false", "purpose", "leaf basicConstraints CA:FALSE critical")(
+    lambda: purpose(extra=[ext("bc", bc(False), True)]))
+OIDS["unknownExt"] = "1.3.6.1.4.1.55555.1"
+scenario("B17-unknown-critical", "purpose", "leaf with an unknown critical extension")(
+    lambda: purpose(extra=[ext("unknownExt", octet(b"x"), True)]))
+scenario("B18-unknown-noncritical", "purpose", "leaf with an unknown non-critical extension")(
+    lambda: purpose(extra=[ext("unknownExt", octet(b"x"), False)]))
+scenario("B20-critical-policies", "purpose", "leaf with critical certificatePolicies anyPolicy")(
+    lambda: purpose(extra=[ext("policies", seq(seq(oid("2.5.29.32.0"))), True)]))
+scenario("B21-empty-ku", "purpose", "leaf with an empty keyUsage BIT STRING (invalid extension)")(
+    lambda: purpose(exts=None, ku_names=(), eku_names=("emailProtection",)))
+scenario("B27-v1-leaf", "purpose", "v1 leaf certificate without extensions")(
+    lambda: basic(Cert(name(("CN", "V1 Signer")), Key(), ROOT, version=1)))
+
+def critical_leaf(which):
+    k = Key()
+    exts = [ext("ku", ku("digitalSignature"), True), ext("eku", eku("emailProtection")),
+            ext("skid", octet(k.skid), which == "skid"), ext("akid", seq(ctx(0, ROOT_KEY.skid, False)), which == "akid")]
+    if which == "ian":
+        exts.append(ext("ian", seq(tlv(0x81, b"ca@example.com")), True))
+    return basic(Cert(name(("CN", "Critical Signer")), k, ROOT, exts=exts))
+scenario("N01-critical-skid", "purpose", "leaf subjectKeyIdentifier marked critical")(lambda: critical_leaf("skid"))
+scenario("N02-critical-akid", "purpose", "leaf authorityKeyIdentifier marked critical")(lambda: critical_leaf("akid"))
+scenario("N03-critical-ian", "purpose", "leaf issuerAltName marked critical")(lambda: critical_leaf("ian"))
+
+# ---------------------------------------------------------------- chains
+
+def chain(inter=None, root=None, embed=(), certfile_extra=(), cafile=None, leaf_cert=None):
+    inter = inter or INTER
+    root = root or ROOT
+    lc = leaf_cert or leaf(issuer=inter)
+    msg = openssl_sign(lc, CONTENT, ("-noattr", "-nocerts") if not embed else ("-noattr",),
+                       extra_certs=embed)
+    if embed:
+        # -certfile adds the extra certificates; the signer certificate is embedded too.
+        pass
+    ca = cafile if cafile is not None else root.pem()
+    return S(msg, bundle(lc, *certfile_extra), ca)
+
+scenario("A02-intermediate-embedded", "chain", "leaf<-intermediate<-root, intermediate embedded")(
+    lambda: chain(embed=[INTER]))
+scenario("A03-intermediate-in-certfile", "difference", "intermediate only in certfile (OpenSSL 3.0 ignores certfile for chains)")(
+    lambda: chain(certfile_extra=[INTER]))
+scenario("A04-intermediate-in-cafile", "chain", "intermediate and root both in CAfile")(
+    lambda: chain(cafile=bundle(ROOT, INTER)))
+scenario("A05-cafile-only-intermediate", "chain", "CAfile holds only the (non-self-signed) intermediate")(
+    lambda: chain(cafile=INTER.pem()))
+scenario("chain-intermediate-missing", "chain", "intermediate nowhere")(lambda: chain())
+
+def bad_inter(exts_fn, **kw):
+    k = Key()
+    inter = Cert(name(("CN", "Bad Intermediate")), k, ROOT, exts=exts_fn(k), **kw)
+    return chain(inter=inter, embed=[inter])
+scenario("D02-inter-no-bc", "chain", "intermediate without basicConstraints (KU keyCertSign)")(
+    lambda: bad_inter(lambda k: [ext("ku", ku("keyCertSign"), True), ext("skid", octet(k.skid))]))
+scenario("D03-inter-ca-false", "chain", "intermediate basicConstraints CA:FALSE")(
+    lambda: bad_inter(lambda k: [ext("bc", bc(False), True), ext("ku", ku("keyCertSign"), True), ext("skid", octet(k.skid))]))
+scenario("D04-inter-no-keycertsign", "chain", "intermediate KU digitalSignature only, BC CA:TRUE")(
+    lambda: bad_inter(lambda k: ca_exts(k, ROOT_KEY, ku_names=("digitalSignature",))))
+scenario("D05-inter-eku-server", "chain", "intermediate EKU serverAuth only")(
+    lambda: bad_inter(lambda k: ca_exts(k, ROOT_KEY, extra=[ext("eku", eku("serverAuth"))])))
+scenario("D06-inter-eku-email", "chain", "intermediate EKU emailProtection")(
+    lambda: bad_inter(lambda k: ca_exts(k, ROOT_KEY, extra=[ext("eku", eku("emailProtection"))])))
+scenario("D07-inter-eku-any", "chain", "intermediate EKU anyExtendedKeyUsage only")(
+    lambda: bad_inter(lambda k: ca_exts(k, ROOT_KEY, extra=[ext("eku", eku("anyEKU"))])))
+scenario("D14-inter-pathlen0", "chain", "intermediate pathLenConstraint 0, leaf directly below")(
+    lambda: bad_inter(lambda k: ca_exts(k, ROOT_KEY, pathlen=0)))
+scenario("D17-inter-bad-signature", "chain", "intermediate's signature corrupted")(
+    lambda: bad_inter(lambda k: ca_exts(k, ROOT_KEY), corrupt_sig=True))
+scenario("D19-inter-ns-objca", "chain", "intermediate nsCertType objCA only, no basicConstraints")(
+    lambda: bad_inter(lambda k: [ext("nsCertType", ns("objCA")), ext("skid", octet(k.skid))]))
+scenario("J01-inter-v1", "chain", "v1 intermediate between v3 root and leaf")(
+    lambda: chain(inter=(i := Cert(name(("CN", "V1 Intermediate")), Key(), ROOT, version=1)),
+                  embed=[i], leaf_cert=Cert(name(("CN", "Signer under v1")), (lk := Key()), i,
+                                            exts=[ext("ku", ku("digitalSignature"), True)])))
+
+def bad_root(exts_fn, version=3, **kw):
+    k = Key()
+    root = Cert(name(("CN", "Odd Root")), k, exts=exts_fn(k) if exts_fn else None, version=version, **kw)
+    lk = Key()
+    lc = Cert(name(("CN", "Signer under odd root")), lk, root, exts=leaf_exts(lk, k))
+    return basic(lc, ca=root.pem())
+scenario("D08-root-eku-server", "chain", "root EKU serverAuth only")(
+    lambda: bad_root(lambda k: ca_exts(k, extra=[ext("eku", eku("serverAuth"))])))
+scenario("D09-root-v1", "chain", "v1 self-signed root without extensions")(lambda: bad_root(None, version=1))
+scenario("D10-root-ku-only", "chain", "v3 root with KU keyCertSign and no basicConstraints")(
+    lambda: bad_root(lambda k: [ext("ku", ku("keyCertSign"), True), ext("skid", octet(k.skid))]))
+scenario("D11-root-no-bc-no-ku", "chain", "v3 root with neither basicConstraints nor keyUsage")(
+    lambda: bad_root(lambda k: [ext("skid", octet(k.skid))]))
+scenario("D12-root-ca-false", "chain", "root basicConstraints CA:FALSE")(
+    lambda: bad_root(lambda k: [ext("bc", bc(False), True), ext("skid", octet(k.skid))]))
+scenario("D15-root-unknown-critical", "chain", "root with an unknown critical extension")(
+    lambda: bad_root(lambda k: ca_exts(k, extra=[ext("unknownExt", octet(b"x"), True)])))
+scenario("D16-root-bad-self-signature", "chain", "root self-signature corrupted (not checked for anchors)")(
+    lambda: bad_root(lambda k: ca_exts(k), corrupt_sig=True))
+scenario("D18-root-no-keycertsign", "chain", "root KU digitalSignature only, BC CA:TRUE")(
+    lambda: bad_root(lambda k: ca_exts(k, ku_names=("digitalSignature",))))
+scenario("D20-root-ns-emailca", "chain", "root nsCertType emailCA only, no BC, no KU")(
+    lambda: bad_root(lambda k: [ext("nsCertType", ns("emailCA")), ext("skid", octet(k.skid))]))
+scenario("D21-root-ns-sslca", "chain", "root nsCertType sslCA only, no BC, no KU")(
+    lambda: bad_root(lambda k: [ext("nsCertType", ns("sslCA")), ext("skid", octet(k.skid))]))
+
+def pathlen_root():
+    k = Key()
+    root = Cert(name(("CN", "Pathlen0 Root")), k, exts=ca_exts(k, pathlen=0))
+    ik = Key()
+    inter = Cert(name(("CN", "Below pathlen0")), ik, root, exts=ca_exts(ik, k))
+    return chain(inter=inter, root=root, embed=[inter])
+scenario("D13-root-pathlen0", "chain", "root pathLenConstraint 0 with one intermediate below")(pathlen_root)
+
+def self_signed_signer(ca_is_self=True, eku_names=("emailProtection",)):
+    k = Key()
+    exts = [ext("ku", ku("digitalSignature"), True), ext("skid", octet(k.skid))]
+    if eku_names:
+        exts.append(ext("eku", eku(*eku_names)))
+    c = Cert(name(("CN", "Self Signed Signer")), k, exts=exts)
+    return basic(c, ca=c.pem() if ca_is_self else ROOT.pem())
+scenario("E01-self-signed-in-cafile", "chain", "self-signed signer that is itself the CAfile")(self_signed_signer)
+scenario("E01b-self-signed-eku-server", "chain", "self-signed signer in CAfile with EKU serverAuth")(
+    lambda: self_signed_signer(eku_names=("serverAuth",)))
+scenario("E02-self-signed-untrusted", "chain", "self-signed signer, CAfile an unrelated root")(
+    lambda: self_signed_signer(ca_is_self=False))
+scenario("E03-signer-in-cafile", "chain", "non-self-signed signer itself in CAfile, root absent")(
+    lambda: basic(c := leaf(), ca=c.pem()))
+
+def name_variant(order_swapped):
+    k = Key()
+    if order_swapped:
+        iss = name(("CN", "Test Root CA"), ("O", "cmsverify tests"))
+    else:
+        iss = seq(set_(seq(oid(OIDS["O"]), tlv(0x13, b"CMSVERIFY   TESTS"))),
+                  set_(seq(oid(OIDS["CN"]), tlv(0x13, b"  test root ca "))))
+    fake_issuer = type("I", (), {"subject": iss, "key": ROOT_KEY})()
+    c = Cert(name(("CN", "Name Variant Signer")), k, fake_issuer, exts=leaf_exts(k, ROOT_KEY))
+    return basic(c)
+scenario("E04-issuer-name-case-space", "chain", "leaf issuer DN differs from root subject by case, spaces, string type")(
+    lambda: name_variant(False))
+scenario("E04b-issuer-name-order", "chain", "leaf issuer DN has the root's RDNs in another order")(
+    lambda: name_variant(True))
+scenario("E05-akid-mismatch", "chain", "leaf AKID keyIdentifier does not match the root SKID")(
+    lambda: purpose(exts=[ext("ku", ku("digitalSignature"), True), ext("akid", seq(ctx(0, b"\x01" * 20, False)))]))
+scenario("E06-no-akid", "chain", "leaf without AKID")(
+    lambda: purpose(exts=[ext("ku", ku("digitalSignature"), True), ext("eku", eku("emailProtection"))]))
+
+def embedded_untrusted_root():
+    k = Key()
+    root = Cert(name(("CN", "Untrusted Root")), k, exts=ca_exts(k))
+    ik = Key()
+    inter = Cert(name(("CN", "Untrusted Intermediate")), ik, root, exts=ca_exts(ik, k))
+    return chain(inter=inter, root=root, embed=[inter, root], cafile=ROOT.pem())
+scenario("H02-embedded-untrusted-root", "chain", "message embeds intermediate and its self-signed root; root not in CAfile")(
+    embedded_untrusted_root)
+
+def same_name_roots(akid, order_new_first):
+    old_k, new_k = Key(), Key()
+    subject = name(("CN", "Rotated Root"))
+    old = Cert(subject, old_k, exts=ca_exts(old_k))
+    new = Cert(subject, new_k, exts=ca_exts(new_k))
+    lk = Key()
+    exts = leaf_exts(lk, new_k) if akid else [ext("ku", ku("digitalSignature"), True), ext("eku", eku("emailProtection"))]
+    lc = Cert(name(("CN", "Signer under rotated root")), lk, new, exts=exts)
+    return basic(lc, ca=bundle(new, old) if order_new_first else bundle(old, new))
+scenario("H03-same-name-roots-akid", "chain", "CAfile [old root, new root] same DN, leaf has AKID")(
+    lambda: same_name_roots(True, False))
+scenario("H03b-same-name-roots-no-akid", "difference", "CAfile [old root, new root] same DN, leaf without AKID")(
+    lambda: same_name_roots(False, False))
+scenario("H03c-same-name-roots-new-first", "chain", "CAfile [new root, old root], leaf without AKID")(
+    lambda: same_name_roots(False, True))
+
+# ---------------------------------------------------------------- time
+
+EXPIRED = (0x17, b"240101000000Z")
+FUTURE = (0x18, b"21000101000000Z")
+scenario("C01-leaf-expired", "time", "leaf expired 2024-01-01")(lambda: basic(leaf(not_after=EXPIRED)))
+scenario("C02-leaf-not-yet-valid", "time", "leaf not valid before 2100-01-01")(lambda: basic(leaf(not_before=FUTURE)))
+scenario("C03-leaf-2060", "time", "leaf notAfter 2060 (GeneralizedTime)")(
+    lambda: basic(leaf(not_after=(0x18, b"20600101000000Z"))))
+scenario("C04-leaf-9999", "time", "leaf notAfter 9999-12-31 23:59:59")(
+    lambda: basic(leaf(not_after=(0x18, b"99991231235959Z"))))
+
+def root_time(not_before=UTC_2025, not_after=GEN_2125):
+    k = Key()
+    root = Cert(name(("CN", "Timed Root")), k, exts=ca_exts(k), not_before=not_before, not_after=not_after)
+    lk = Key()
+    return basic(Cert(name(("CN", "Signer under timed root")), lk, root, exts=leaf_exts(lk, k)), ca=root.pem())
+scenario("C06-root-expired", "time", "trust anchor expired")(lambda: root_time(not_after=EXPIRED))
+scenario("C08-root-not-yet-valid", "time", "trust anchor not yet valid")(lambda: root_time(not_before=FUTURE))
+scenario("C07-intermediate-expired", "time", "embedded intermediate expired")(
+    lambda: bad_inter(lambda k: ca_exts(k, ROOT_KEY), not_after=EXPIRED))
+
+def two_roots_one_expired():
+    k = Key()
+    subject = name(("CN", "Renewed Root"))
+    old = Cert(subject, k, exts=ca_exts(k), not_after=EXPIRED)
+    new = Cert(subject, k, exts=ca_exts(k))
+    lk = Key()
+    return basic(Cert(name(("CN", "Signer under renewed root")), lk, new, exts=leaf_exts(lk, k)), ca=bundle(old, new))
+scenario("C09-two-roots-one-expired", "time", "CAfile: same root name+key, expired copy first")(two_roots_one_expired)
+for sid_, nb, na, d in [
+    ("K01-utctime-no-seconds", (0x17, b"2501010000Z"), GEN_2125, "notBefore UTCTime without seconds"),
+    ("K02-gentime-fraction", UTC_2025, (0x18, b"21250101000000.5Z"), "notAfter GeneralizedTime with fractional seconds"),
+    ("K03-utctime-offset", UTC_2025, (0x17, b"491231000000+0000"), "notAfter UTCTime with +0000 offset"),
+    ("K04-gentime-before-2050", (0x18, b"20250101000000Z"), (0x18, b"20490101000000Z"), "both dates GeneralizedTime before 2050"),
+    ("K05-gentime-lowercase-z", (0x18, b"20250101000000z"), GEN_2125, "notBefore GeneralizedTime lower-case z"),
+]:
+    scenario(sid_, "time", d)(lambda nb=nb, na=na: basic(leaf(not_before=nb, not_after=na)))
+
+# ---------------------------------------------------------------- Keystone situations
+
+def stale_same_serial(real_first):
+    real = leaf(cn="Keystone Signing")
+    impostor_key = Key()
+    impostor = Cert(real.subject, impostor_key, ROOT, serial=real.serial, exts=leaf_exts(impostor_key, ROOT_KEY))
+    msg = openssl_sign(real, CONTENT, ("-noattr", "-nocerts"))
+    return S(msg, bundle(real, impostor) if real_first else bundle(impostor, real), ROOT.pem())
+scenario("A10-stale-same-serial-first", "difference", "certfile [impostor with same issuer+serial, real signer]")(
+    lambda: stale_same_serial(False))
+scenario("ks-stale-same-serial-only", "keystone", "certfile holds only a certificate with the right issuer+serial but another key")(
+    lambda: (lambda s: S(s["message"], s["certfile"].split(b"-----END CERTIFICATE-----\n")[0] + b"-----END CERTIFICATE-----\n", s["cafile"]))(stale_same_serial(False)))
+
+def rotation(order, keyid=False):
+    old, new = leaf(cn="Keystone Signing old"), leaf(cn="Keystone Signing new")
+    msg = openssl_sign(new, CONTENT, ("-noattr", "-nocerts") + (("-keyid",) if keyid else ()))
+    return S(msg, bundle(old, new) if order == "old-new" else bundle(new, old), ROOT.pem())
+scenario("A08-rotation-old-new", "keystone", "certfile [old, new] signing certs, signed by new")(lambda: rotation("old-new"))
+scenario("A08b-rotation-new-old", "keystone", "certfile [new, old] signing certs, signed by new")(lambda: rotation("new-old"))
+scenario("A08c-rotation-keyid", "keystone", "certfile [old, new], SKID signer id")(lambda: rotation("old-new", True))
+
+def renewed_same_key(keyid):
+    k = Key()
+    old = Cert(name(("CN", "Keystone Signing")), k, ROOT, exts=leaf_exts(k, ROOT_KEY), not_after=EXPIRED)
+    new = Cert(name(("CN", "Keystone Signing")), k, ROOT, exts=leaf_exts(k, ROOT_KEY))
+    msg = openssl_sign(new, CONTENT, ("-noattr", "-nocerts") + (("-keyid",) if keyid else ()))
+    return S(msg, bundle(old, new), ROOT.pem())
+scenario("A09-renewed-same-key-skid", "difference", "same key renewed, SKID sid, certfile [expired old, valid new]")(
+    lambda: renewed_same_key(True))
+scenario("A09c-renewed-same-key-ias", "keystone", "same key renewed, IAS sid, certfile [expired old, valid new]")(
+    lambda: renewed_same_key(False))
+scenario("ks-certfile-only-ca", "keystone", "certfile holds only the CA certificate")(lambda: basic(certfile=ROOT.pem()))
+scenario("A06-unrelated-certfile", "keystone", "no embedded certs, certfile holds an unrelated certificate")(
+    lambda: basic(certfile=leaf(cn="Unrelated").pem()))
+
+def other_deployment():
+    k = Key()
+    other_root = Cert(name(("CN", "Other Keystone CA")), k, exts=ca_exts(k))
+    lk = Key()
+    signer = Cert(name(("CN", "Other Keystone Signing")), lk, other_root, exts=leaf_exts(lk, k))
+    msg = openssl_sign(signer, CONTENT, ("-noattr", "-nocerts"))
+    return S(msg, leaf(cn="Keystone Signing").pem(), ROOT.pem())
+scenario("ks-token-from-other-keystone", "keystone", "token signed by another deployment")(other_deployment)
+
+def signer_lookup_h01(bad_in_certfile):
+    k = Key()
+    good = Cert(name(("CN", "Lookup Signer")), k, ROOT, exts=leaf_exts(k, ROOT_KEY))
+    bad = Cert(name(("CN", "Lookup Signer")), k, ROOT, serial=good.serial,
+               exts=leaf_exts(k, ROOT_KEY, eku_names=("serverAuth",)))
+    embedded, certfile = (good, bad) if bad_in_certfile else (bad, good)
+    msg = openssl_sign(embedded, CONTENT, ("-noattr",))
+    return S(msg, certfile.pem(), ROOT.pem())
+scenario("H01-certfile-wins-bad-eku", "difference", "embedded good signer; certfile has same issuer+serial+key with EKU serverAuth")(
+    lambda: signer_lookup_h01(True))
+scenario("H01b-certfile-wins-good", "keystone", "embedded EKU serverAuth copy; certfile has the good one")(
+    lambda: signer_lookup_h01(False))
+
+def sid_variant(kind):
+    c = leaf()
+    if kind == "case":
+        iss = seq(set_(seq(oid(OIDS["O"]), tlv(0x13, b"CMSVERIFY  tests"))), set_(seq(oid(OIDS["CN"]), tlv(0x13, b"test root ca"))))
+        s = Signer(c, attrs=None)
+        der = signed_data([s])
+        der = der.replace(seq(ROOT.subject, integer(c.serial)), seq(iss, integer(c.serial)))
+        der = fix_lengths(c, iss)
+    elif kind == "serial":
+        c2 = type("C", (), {})()
+        der = signed_data([SerialShift(c)])
+    elif kind == "skid":
+        der = signed_data([Signer(c, attrs=None, sid="skid")])
+        der = der.replace(ctx(0, c.key.skid, False), ctx(0, b"\x42" * 20, False))
+    return S(pem_wrap(der), c.pem(), ROOT.pem())
+
+class SerialShift(Signer):
+    def __init__(self, cert):
+        super().__init__(cert, attrs=None)
+    def encode(self, content, econtent_type="data"):
+        real = super().encode(content, econtent_type)
+        return real.replace(integer(self.cert.serial), integer(self.cert.serial + 1), 1)
+
+class IssuerVariant(Signer):
+    def __init__(self, cert, issuer):
+        super().__init__(cert, attrs=None)
+        self.variant = issuer
+    def encode(self, content, econtent_type="data"):
+        real = super().encode(content, econtent_type)
+        old = seq(self.cert.issuer_name, integer(self.cert.serial))
+        new = seq(self.variant, integer(self.cert.serial))
+        body = real[2:] if real[1] < 0x80 else real[2 + (real[1] & 0x7f):]
+        return seq(*split_items(real)).replace(old, new) if False else rebuild(real, old, new)
+
+def split_items(der):
+    return [der]
+
+def rebuild(signer_info, old, new):
+    """Replace the sid inside a SignerInfo and re-encode its outer length."""
+    inner = signer_info[2 + (signer_info[1] & 0x7f):] if signer_info[1] & 0x80 else signer_info[2:]
+    return seq(inner.replace(old, new, 1))
+
+def fix_lengths(c, iss):
+    return signed_data([IssuerVariant(c, iss)])
+
+scenario("H05-sid-issuer-case-space", "keystone", "SignerInfo issuer differs from the cert's issuer by case/whitespace")(
+    lambda: sid_variant("case"))
+scenario("H05b-sid-serial-off-by-one", "keystone", "SignerInfo serial off by one")(lambda: sid_variant("serial"))
+scenario("H05c-sid-skid-unknown", "keystone", "SKID sid that matches no certificate")(lambda: sid_variant("skid"))
+
+def skid_without_extension():
+    k = Key()
+    c = Cert(name(("CN", "No SKID Signer")), k, ROOT, exts=[ext("ku", ku("digitalSignature"), True)])
+    der = signed_data([Signer(c, attrs=None, sid="skid")])
+    return S(pem_wrap(der), c.pem(), ROOT.pem())
+scenario("H06-skid-sid-no-extension", "keystone", "SKID sid equal to SHA-1 of the key, cert has no SKID extension")(skid_without_extension)
+
+# ---------------------------------------------------------------- signed attributes (crafted)
+
+def attrs_case(make_attrs=None, **signer_kw):
+    c = leaf()
+    attrs = make_attrs(c) if make_attrs else "default"
+    return S(pem_wrap(signed_data([Signer(c, attrs=attrs, **signer_kw)])), c.pem(), ROOT.pem())
+CT = lambda: attribute("contentType", oid(OIDS["data"]))
+MD = lambda h="sha256": attribute("messageDigest", octet(digest(h, CONTENT)))
+scenario("F01-crafted-baseline", "attrs", "crafted: contentType + messageDigest, IAS sid")(lambda: attrs_case())
+scenario("F02-crafted-noattr", "attrs", "crafted: no signed attributes")(lambda: attrs_case(lambda c: None))
+scenario("F03-wrong-message-digest", "attrs", "messageDigest differs from the content digest")(
+    lambda: attrs_case(lambda c: [CT(), attribute("messageDigest", octet(b"\x00" * 32))]))
+scenario("F04-noattr-wrong-content", "attrs", "no signed attributes, signature over other content")(
+    lambda: attrs_case(lambda c: None, sign_override=b"other content\n"))
+scenario("F05-attr-signature-corrupt", "attrs", "signature over the attributes corrupted")(
+    lambda: attrs_case(sig_bytes=lambda s: s[:-1] + bytes([s[-1] ^ 1])))
+scenario("F06-missing-content-type", "attrs", "signed attributes without contentType")(lambda: attrs_case(lambda c: [MD()]))
+scenario("F07-missing-message-digest", "attrs", "signed attributes without messageDigest")(lambda: attrs_case(lambda c: [CT()]))
+SIGNING_TIME = lambda t=b"250601120000Z": attribute("signingTime", tlv(0x17, t))
+scenario("F08-signing-time", "attrs", "signingTime present once (2025)")(lambda: attrs_case(lambda c: [CT(), MD(), SIGNING_TIME()]))
+scenario("F09-signing-time-twice", "attrs", "signingTime present twice")(
+    lambda: attrs_case(lambda c: [CT(), MD(), SIGNING_TIME(), SIGNING_TIME(b"250602120000Z")]))
+scenario("F10-content-type-mismatch", "difference", "contentType attribute id-signedData while eContentType is id-data")(
+    lambda: attrs_case(lambda c: [attribute("contentType", oid(OIDS["signedData"])), MD()]))
+scenario("F11-message-digest-31-bytes", "attrs", "messageDigest of 31 bytes")(
+    lambda: attrs_case(lambda c: [CT(), attribute("messageDigest", octet(digest("sha256", CONTENT)[:31]))]))
+scenario("F12-message-digest-two-values", "attrs", "messageDigest with two values")(
+    lambda: attrs_case(lambda c: [CT(), attribute("messageDigest", octet(digest("sha256", CONTENT)), octet(digest("sha256", CONTENT)))]))
+scenario("F13-attrs-unsorted", "attrs", "signed attributes in non-DER order, signed in that order")(
+    lambda: attrs_case(lambda c: sorted([CT(), MD(), SIGNING_TIME()], reverse=True)))
+scenario("F14-signing-time-2049", "attrs", "signingTime 2049 (not used for validation)")(
+    lambda: attrs_case(lambda c: [CT(), MD(), SIGNING_TIME(b"491231000000Z")]))
+scenario("F15-countersignature-signed", "attrs", "countersignature among signed attributes")(
+    lambda: attrs_case(lambda c: [CT(), MD(), attribute("countersignature", seq(integer(1)))]))
+scenario("F16-content-type-unsigned", "attrs", "contentType among unsigned attributes")(
+    lambda: attrs_case(unsigned=[CT()]))
+OIDS["unknownAttr"] = "1.3.6.1.4.1.55555.2"
+scenario("F17-unknown-unsigned", "attrs", "unknown unsigned attribute")(
+    lambda: attrs_case(unsigned=[attribute("unknownAttr", octet(b"x"))]))
+scenario("F18-unknown-signed", "attrs", "unknown extra signed attribute")(
+    lambda: attrs_case(lambda c: [CT(), MD(), attribute("unknownAttr", octet(b"x"))]))
+
+def digest_set(algs, signer_h="sha256"):
+    c = leaf()
+    return S(pem_wrap(signed_data([Signer(c, signer_h, attrs=None)], digest_algs=algs)), c.pem(), ROOT.pem())
+OIDS["unknownDigest"] = "1.2.3.4.5"
+scenario("F19-digest-not-listed", "attrs", "signer's sha256 absent from digestAlgorithms (only sha384)")(lambda: digest_set(["sha384"]))
+scenario("F20-unknown-digest-listed", "attrs", "digestAlgorithms lists sha256 and an unknown OID")(lambda: digest_set(["sha256", "unknownDigest"]))
+scenario("F21-empty-digest-set", "attrs", "digestAlgorithms empty")(lambda: digest_set([]))
+scenario("M2-md4-listed", "attrs", "digestAlgorithms {sha256, md4}")(lambda: digest_set(["sha256", "md4"]))
+scenario("M2-sm3-listed", "attrs", "digestAlgorithms {sha256, sm3}")(lambda: digest_set(["sha256", "sm3"]))
+scenario("M2-sha3-listed", "attrs", "digestAlgorithms {sha256, sha3-256}")(lambda: digest_set(["sha256", "sha3-256"]))
+scenario("F23-sha256withrsa-label", "attrs", "RSA signatureAlgorithm sha256WithRSAEncryption")(
+    lambda: attrs_case(sig_alg="sha256WithRSA"))
+scenario("F24-sha1withrsa-label", "attrs", "RSA signatureAlgorithm sha1WithRSAEncryption with a SHA-256 digest")(
+    lambda: attrs_case(sig_alg="sha1WithRSA"))
+OIDS["unknownSig"] = "1.2.3.4"
+scenario("F25-rsa-with-ecdsa-label", "attrs", "RSA key, signatureAlgorithm ecdsa-with-SHA256")(lambda: attrs_case(sig_alg="ecdsa-sha256"))
+
+def ec_label(label):
+    c = leaf(key=Key("p256"))
+    return S(pem_wrap(signed_data([Signer(c, sig_alg=label)])), c.pem(), ROOT.pem())
+scenario("I02-ecdsa-rsa-label", "attrs", "ECDSA key, signatureAlgorithm rsaEncryption (OID ignored for EC)")(
+    lambda: ec_label("rsaEncryption"))
+scenario("I02-ecdsa-unknown-label", "attrs", "ECDSA key, signatureAlgorithm unknown OID")(lambda: ec_label("unknownSig"))
+scenario("I03-attrs-signed-sha1", "attrs", "signature over attributes made with SHA-1, digestAlgorithm sha256")(
+    lambda: attrs_case(sign_override=None, sig_bytes=None) if False else sha1_over_attrs())
+
+def sha1_over_attrs():
+    c = leaf()
+    attrs = [CT(), MD()]
+    bad = c.key.priv.sign(tlv(0x31, b"".join(attrs)), padding.PKCS1v15(), hashes.SHA1())
+    return S(pem_wrap(signed_data([Signer(c, attrs=attrs, sig_bytes=lambda s: bad)])), c.pem(), ROOT.pem())
+scenario("I04-empty-signed-attrs", "attrs", "signedAttrs present but an empty SET")(lambda: attrs_case(lambda c: []))
+scenario("I06-content-type-twice", "attrs", "contentType attribute twice")(lambda: attrs_case(lambda c: [CT(), CT(), MD()]))
+scenario("I07-message-digest-integer", "attrs", "messageDigest value is an INTEGER")(
+    lambda: attrs_case(lambda c: [CT(), attribute("messageDigest", integer(12345))]))
+scenario("I08-content-type-octet-string", "difference", "contentType value is an OCTET STRING")(
+    lambda: attrs_case(lambda c: [attribute("contentType", octet(b"\x2a")), MD()]))
+scenario("P01-noattr-content-type-unsigned", "attrs", "no signed attributes, contentType among unsigned attributes")(
+    lambda: attrs_case(lambda c: None, unsigned=[CT()]))
+
+def ber_attr(sign_der):
+    c = leaf()
+    md_der = MD()
+    # messageDigest with a non-minimal length inside its OCTET STRING (BER).
+    value = digest("sha256", CONTENT)
+    ber_md = seq(oid(OIDS["messageDigest"]), set_(b"\x04\x81\x20" + value))
+    attrs = [CT(), ber_md]
+    der_attrs = tlv(0x31, CT() + md_der)
+    ber_set = tlv(0x31, b"".join(attrs))
+    sig = c.key.priv.sign(der_attrs if sign_der else ber_set, padding.PKCS1v15(), hashes.SHA256())
+    return S(pem_wrap(signed_data([Signer(c, attrs=attrs, sig_bytes=lambda s: sig)])), c.pem(), ROOT.pem())
+scenario("I01-ber-attr-signed-ber", "attrs", "attribute with non-minimal length; signer signed those BER bytes")(lambda: ber_attr(False))
+scenario("I01b-ber-attr-signed-der", "attrs", "attribute with non-minimal length; signature over the DER re-encoding")(lambda: ber_attr(True))
+
+# ---------------------------------------------------------------- tampering and input
+
+def tamper(fn, label="CMS"):
+    s = basic(opts=("-nocerts",))
+    der = pem_to_der(s["message"])
+    s["message"] = fn(der, s)
+    return s
+
+def flip_at(der, needle, offset=0):
+    i = der.index(needle) + offset
+    return der[:i] + bytes([der[i] ^ 1]) + der[i + 1:]
+scenario("tamper-content", "tamper", "one flipped byte in the content")(
+    lambda: tamper(lambda d, s: pem_wrap(flip_at(d, CONTENT, 3))))
+scenario("tamper-signature", "tamper", "one flipped byte in the signature")(
+    lambda: tamper(lambda d, s: pem_wrap(d[:-20] + bytes([d[-20] ^ 1]) + d[-19:])))
+scenario("tamper-message-digest", "tamper", "one flipped byte in the messageDigest attribute")(
+    lambda: tamper(lambda d, s: pem_wrap(flip_at(d, digest("sha256", CONTENT), 5))))
+scenario("tamper-digest-oid", "tamper", "sha256 OID changed to sha384 in the SignerInfo and digestAlgorithms")(
+    lambda: tamper(lambda d, s: pem_wrap(d.replace(oid(OIDS["sha256"]), oid(OIDS["sha384"])))))
+scenario("tamper-trailing-garbage", "tamper", "text after the END line")(
+    lambda: tamper(lambda d, s: pem_wrap(d) + b"trailing garbage\n"))
+scenario("tamper-truncated", "tamper", "DER truncated by 10 bytes inside PEM")(lambda: tamper(lambda d, s: pem_wrap(d[:-10])))
+scenario("G06-der-as-pem", "input", "raw DER given where PEM is expected")(lambda: tamper(lambda d, s: d))
+scenario("input-random-bytes", "input", "300 pseudo-random bytes")(
+    lambda: tamper(lambda d, s: hashlib.sha512(b"seed").digest() * 4 + hashlib.sha512(b"x").digest()[:44]))
+scenario("input-empty", "input", "empty input")(lambda: tamper(lambda d, s: b""))
+scenario("G02-pkcs7-label", "input", "PEM label PKCS7")(lambda: tamper(lambda d, s: pem_wrap(d, "PKCS7")))
+scenario("G03-certificate-label", "input", "PEM label CERTIFICATE (legacy allowance)")(lambda: tamper(lambda d, s: pem_wrap(d, "CERTIFICATE")))
+scenario("G04-pkcs7-signed-data-label", "input", "PEM label 'PKCS #7 SIGNED DATA'")(lambda: tamper(lambda d, s: pem_wrap(d, "PKCS #7 SIGNED DATA")))
+scenario("G05-lowercase-label", "input", "PEM label lower-case cms")(lambda: tamper(lambda d, s: pem_wrap(d, "cms")))
+scenario("G07-text-around", "input", "free text before BEGIN and after END")(
+    lambda: tamper(lambda d, s: b"Token follows:\n" + pem_wrap(d) + b"-- end\n"))
+scenario("G08-key-block-first", "input", "a PRIVATE KEY block precedes the CMS block")(
+    lambda: tamper(lambda d, s: leaf().key.pem() + pem_wrap(d)))
+scenario("G09-certificate-block-first", "input", "a CERTIFICATE block precedes the CMS block")(
+    lambda: tamper(lambda d, s: ROOT.pem() + pem_wrap(d)))
+scenario("G10-second-block-garbage", "input", "two CMS blocks, the second garbage")(
+    lambda: tamper(lambda d, s: pem_wrap(d) + b"-----BEGIN CMS-----\nAAAA\n-----END CMS-----\n"))
+scenario("G11-trailing-der-in-base64", "input", "extra DER bytes after the ContentInfo inside the base64")(
+    lambda: tamper(lambda d, s: pem_wrap(d + b"\x05\x00\x05\x00")))
+scenario("G12-single-line", "input", "base64 body on one line")(lambda: tamper(lambda d, s: pem_wrap(d, width=0)))
+scenario("G13-76-columns", "input", "base64 lines of 76 characters")(lambda: tamper(lambda d, s: pem_wrap(d, width=76)))
+scenario("G14-crlf", "input", "CRLF line endings")(lambda: tamper(lambda d, s: pem_wrap(d, eol="\r\n")))
+scenario("G16-pem-headers", "input", "PEM header line Proc-Type after BEGIN")(
+    lambda: tamper(lambda d, s: pem_wrap(d).replace(b"-----BEGIN CMS-----\n", b"-----BEGIN CMS-----\nProc-Type: 4,MIC-ONLY\n\n")))
+scenario("G17-missing-end", "input", "missing END line")(
+    lambda: tamper(lambda d, s: pem_wrap(d).replace(b"-----END CMS-----\n", b"")))
+
+def trust_file_case(cafile=None, certfile=None):
+    s = basic(opts=("-nocerts",))
+    if cafile is not None:
+        s["cafile"] = cafile(s)
+    if certfile is not None:
+        s["certfile"] = certfile(s)
+    return s
+scenario("E08-cafile-text-around", "input", "CAfile with free text around the PEM block")(
+    lambda: trust_file_case(cafile=lambda s: b"My CA:\n" + s["cafile"] + b"that was it\n"))
+scenario("E08e-cafile-key-first", "input", "CAfile: private key block, then the root")(
+    lambda: trust_file_case(cafile=lambda s: Key().pem() + s["cafile"]))
+scenario("E08b-cafile-empty", "input", "CAfile is empty")(lambda: trust_file_case(cafile=lambda s: b""))
+scenario("E08d-cafile-corrupt-block", "input", "CAfile: corrupt CERTIFICATE block, then the root")(
+    lambda: trust_file_case(cafile=lambda s: b"-----BEGIN CERTIFICATE-----\nAAAA!!!\n-----END CERTIFICATE-----\n" + s["cafile"]))
+scenario("E09-certfile-der", "input", "certfile in DER format")(
+    lambda: trust_file_case(certfile=lambda s: pem_to_der(s["certfile"])))
+
+def trusted_certificate(trust_oid):
+    s = basic(opts=("-nocerts",))
+    with tempfile.TemporaryDirectory() as t:
+        p = Path(t) / "r.pem"
+        p.write_bytes(ROOT.pem())
+        s["cafile"] = subprocess.run(["openssl", "x509", "-in", p, "-addtrust", trust_oid, "-trustout"],
+                                     check=True, capture_output=True).stdout
+    return s
+scenario("D25-trusted-certificate-cafile", "difference", "CAfile holds the root as TRUSTED CERTIFICATE (trust emailProtection)")(
+    lambda: trusted_certificate("emailProtection"))
+
+# ---------------------------------------------------------------- name constraints and the system-root forgery
+
+def constrained(permitted=(), excluded=(), leaf_name=None, leaf_sans=()):
+    k = Key()
+    nc = seq(ctx(0, b"".join(seq(g) for g in permitted)) if permitted else b"",
+             ctx(1, b"".join(seq(g) for g in excluded)) if excluded else b"")
+    root = Cert(name(("O", "Constrained"), ("CN", "Constrained Root")), k, exts=ca_exts(k, extra=[ext("nc", nc, True)]))
+    lk = Key()
+    extra = [ext("san", seq(*leaf_sans))] if leaf_sans else []
+    lc = Cert(leaf_name or name(("O", "Constrained"), ("CN", "Constrained Signer")), lk, root,
+              exts=leaf_exts(lk, k, extra=extra))
+    return basic(lc, ca=root.pem())
+DIRNAME = lambda n: ctx(4, n)
+EMAIL = lambda e: tlv(0x81, e.encode())
+scenario("E14-nc-dirname-permitted", "chain", "root permits DirName O=Constrained; leaf inside")(
+    lambda: constrained(permitted=[DIRNAME(name(("O", "Constrained")))]))
+scenario("E14b-nc-dirname-violated", "chain", "root permits DirName O=Elsewhere; leaf outside")(
+    lambda: constrained(permitted=[DIRNAME(name(("O", "Elsewhere")))]))
+scenario("nc-email-permitted", "chain", "root permits email example.com; leaf SAN alice@example.com")(
+    lambda: constrained(permitted=[EMAIL("example.com")], leaf_sans=[EMAIL("alice@example.com")]))
+scenario("nc-email-excluded", "chain", "root excludes email example.com; leaf SAN alice@example.com")(
+    lambda: constrained(excluded=[EMAIL("example.com")], leaf_sans=[EMAIL("alice@example.com")]))
+scenario("diff-nc-ipaddress", "difference", "root with a permitted iPAddress constraint (cmsverify fails closed)")(
+    lambda: constrained(permitted=[tlv(0x87, bytes([10, 0, 0, 0, 255, 0, 0, 0]))]))
+
+def system_root_forgery():
+    k = Key()
+    public_root = Cert(name(("O", "Public Trust"), ("CN", "Public Root CA")), k, exts=ca_exts(k))
+    lk = Key()
+    forger = Cert(name(("CN", "Anyone With A Public S/MIME Cert")), lk, public_root, exts=leaf_exts(lk, k))
+    msg = openssl_sign(forger, b'{"token": "forged"}\n', ("-noattr",))
+    return S(msg, leaf(cn="Keystone Signing").pem(), ROOT.pem(), b'{"token": "forged"}\n',
+             extra_files={"ssl_cert_dir/public-root.pem": public_root.pem()})
+scenario("diff-system-root-forgery", "difference", "signer embedded, issued by a root only in the system cert dir (OpenSSL trusts it)")(
+    system_root_forgery)
+
+# ---------------------------------------------------------------- writer
+
+def write(sid, category, desc, built):
+    d = OUT / sid
+    d.mkdir(parents=True)
+    (d / "message.pem").write_bytes(built["message"])
+    (d / "certfile.pem").write_bytes(built["certfile"])
+    (d / "cafile.pem").write_bytes(built["cafile"])
+    (d / "content.bin").write_bytes(built["content"])
+    (d / "desc.txt").write_text(desc + "\n")
+    for rel, data in built["extra"].items():
+        p = d / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(data)
+        if rel.startswith("ssl_cert_dir/"):
+            subprocess.run(["openssl", "rehash", str(p.parent)], check=True, capture_output=True)
+
+def main():
+    if OUT.exists():
+        if "--force" not in sys.argv:
+            sys.exit(f"{OUT} exists; pass --force to regenerate")
+        shutil.rmtree(OUT)
+    OUT.mkdir(parents=True)
+    (OUT.parent / "pki").mkdir(exist_ok=True)
+    (OUT.parent / "pki" / "root.pem").write_bytes(ROOT.pem())
+    (OUT.parent / "pki" / "root.key").write_bytes(ROOT_KEY.pem())
+    (OUT.parent / "pki" / "intermediate.pem").write_bytes(INTER.pem())
+    (OUT.parent / "pki" / "intermediate.key").write_bytes(INT_KEY.pem())
+    index = []
+    for sid, category, desc, fn in SCENARIOS:
+        write(sid, category, desc, fn())
+        index.append(f"{sid}\t{category}\t{desc}")
+    (OUT / "index.tsv").write_text("\n".join(index) + "\n")
+    print(f"wrote {len(SCENARIOS)} scenarios to {OUT}")
+
+if __name__ == "__main__":
+    main()
