@@ -11,19 +11,38 @@ fn read(name: &str) -> Vec<u8> {
 }
 
 fn verifier() -> Verifier {
-    Verifier::from_files(format!("{DIR}/signing_cert.pem"), format!("{DIR}/cacert.pem")).unwrap()
+    Verifier::from_files(
+        format!("{DIR}/signing_cert.pem"),
+        format!("{DIR}/cacert.pem"),
+    )
+    .unwrap()
 }
 
 #[test]
 fn every_token_form_verifies_to_the_signed_bytes() {
     let v = verifier();
-    for (stem, json) in [("token", "token.json"), ("token_10k", "token_10k.json"), ("revoked", "revoked.json")] {
+    for (stem, json) in [
+        ("token", "token.json"),
+        ("token_10k", "token_10k.json"),
+        ("revoked", "revoked.json"),
+    ] {
         let expected = read(json);
-        for (ext, form) in [("pem", InputForm::Pem), ("der", InputForm::Der), ("pki", InputForm::Token), ("pkiz", InputForm::Pkiz)] {
+        for (ext, form) in [
+            ("pem", InputForm::Pem),
+            ("der", InputForm::Der),
+            ("pki", InputForm::Token),
+            ("pkiz", InputForm::Pkiz),
+        ] {
             let msg = read(&format!("{stem}.{ext}"));
-            let auto = v.verify(&msg).unwrap_or_else(|e| panic!("{stem}.{ext}: {e}"));
+            let auto = v
+                .verify(&msg)
+                .unwrap_or_else(|e| panic!("{stem}.{ext}: {e}"));
             assert_eq!(auto.content, expected, "{stem}.{ext} (auto)");
-            assert_eq!(v.verify_form(&msg, form).unwrap().content, expected, "{stem}.{ext} ({form:?})");
+            assert_eq!(
+                v.verify_form(&msg, form).unwrap().content,
+                expected,
+                "{stem}.{ext} ({form:?})"
+            );
         }
     }
 }
@@ -33,9 +52,15 @@ fn reports_the_signer_and_its_path() {
     let verified = verifier().verify(&read("token.pki")).unwrap();
     assert_eq!(verified.signers.len(), 1);
     let signer = &verified.signers[0];
-    assert_eq!(signer.certificate.subject(), "C=US, O=OpenStack, CN=Keystone Signing");
+    assert_eq!(
+        signer.certificate.subject(),
+        "C=US, O=OpenStack, CN=Keystone Signing"
+    );
     assert_eq!(signer.path.len(), 2);
-    assert_eq!(signer.path[1].subject(), "C=US, O=OpenStack, CN=Keystone CA");
+    assert_eq!(
+        signer.path[1].subject(),
+        "C=US, O=OpenStack, CN=Keystone CA"
+    );
     assert_eq!(signer.digest_algorithm, cmsverify::DigestAlgorithm::Sha256);
     assert!(!signer.signed_attributes);
 }
@@ -44,7 +69,10 @@ fn reports_the_signer_and_its_path() {
 fn a_flipped_content_byte_is_a_signature_failure() {
     let mut der = read("token.der");
     let json = read("token.json");
-    let at = der.windows(json.len()).position(|w| w == json.as_slice()).unwrap();
+    let at = der
+        .windows(json.len())
+        .position(|w| w == json.as_slice())
+        .unwrap();
     der[at + 100] ^= 0x01;
     let err = verifier().verify_form(&der, InputForm::Der).unwrap_err();
     assert!(matches!(err, Error::Signature { signer: 1, .. }), "{err}");
@@ -63,21 +91,33 @@ fn a_flipped_signature_byte_is_a_signature_failure() {
 
 #[test]
 fn tokens_of_another_keystone_name_the_stale_certfile() {
-    let err = verifier().verify(&std::fs::read(format!("{DIR}/other/token.pem")).unwrap()).unwrap_err();
+    let err = verifier()
+        .verify(&std::fs::read(format!("{DIR}/other/token.pem")).unwrap())
+        .unwrap_err();
     assert!(err.is_signer_not_found());
     let text = err.to_string();
     assert!(text.contains("Other Keystone CA"), "{text}");
-    assert!(text.contains("the certfile holds \"C=US, O=OpenStack, CN=Keystone Signing\""), "{text}");
+    assert!(
+        text.contains("the certfile holds \"C=US, O=OpenStack, CN=Keystone Signing\""),
+        "{text}"
+    );
     assert_eq!(err.exit_code(), 4);
     assert!(err.hint().unwrap().contains("delete signing_cert.pem"));
 }
 
 #[test]
 fn the_right_certfile_with_the_wrong_ca_is_an_unknown_issuer() {
-    let v = Verifier::from_files(format!("{DIR}/signing_cert.pem"), format!("{DIR}/other/cacert.pem")).unwrap();
+    let v = Verifier::from_files(
+        format!("{DIR}/signing_cert.pem"),
+        format!("{DIR}/other/cacert.pem"),
+    )
+    .unwrap();
     let err = v.verify(&read("token.pem")).unwrap_err();
     match &err {
-        Error::Certificate { problem: CertProblem::UnknownIssuer { issuer }, .. } => {
+        Error::Certificate {
+            problem: CertProblem::UnknownIssuer { issuer },
+            ..
+        } => {
             assert_eq!(issuer, "C=US, O=OpenStack, CN=Keystone CA")
         }
         other => panic!("unexpected {other}"),
@@ -91,9 +131,14 @@ fn rotation_certfile_with_two_signers_verifies_both() {
     let mut cafile = read("cacert.pem");
     cafile.extend(std::fs::read(format!("{DIR}/other/cacert.pem")).unwrap());
     let v = Verifier::from_pem(&certfile, &cafile).unwrap();
-    assert_eq!(v.verify(&read("token.pki")).unwrap().content, read("token.json"));
     assert_eq!(
-        v.verify(&std::fs::read(format!("{DIR}/other/token.pkiz")).unwrap()).unwrap().content,
+        v.verify(&read("token.pki")).unwrap().content,
+        read("token.json")
+    );
+    assert_eq!(
+        v.verify(&std::fs::read(format!("{DIR}/other/token.pkiz")).unwrap())
+            .unwrap()
+            .content,
         std::fs::read(format!("{DIR}/other/token.json")).unwrap()
     );
 }
@@ -102,31 +147,66 @@ fn rotation_certfile_with_two_signers_verifies_both() {
 fn verification_time_is_settable_and_checked() {
     let at = UnixTime::from_civil(2130, 1, 1, 0, 0, 0);
     let v = Verifier::builder()
-        .files(format!("{DIR}/signing_cert.pem"), format!("{DIR}/cacert.pem"))
+        .files(
+            format!("{DIR}/signing_cert.pem"),
+            format!("{DIR}/cacert.pem"),
+        )
         .unwrap()
         .time(at)
         .build()
         .unwrap();
     let err = v.verify(&read("token.pem")).unwrap_err();
-    assert!(matches!(err, Error::Certificate { problem: CertProblem::Expired { .. }, .. }), "{err}");
-    assert!(err.to_string().contains("expired at 2125-01-01 00:00:00 UTC"), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::Certificate {
+                problem: CertProblem::Expired { .. },
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains("expired at 2125-01-01 00:00:00 UTC"),
+        "{err}"
+    );
 }
 
 #[test]
 fn missing_files_are_config_errors_naming_the_file() {
-    let err = Verifier::from_files("/nonexistent/signing_cert.pem", format!("{DIR}/cacert.pem")).unwrap_err();
+    let err = Verifier::from_files("/nonexistent/signing_cert.pem", format!("{DIR}/cacert.pem"))
+        .unwrap_err();
     assert_eq!(err.exit_code(), 2);
-    assert!(err.to_string().contains("certfile /nonexistent/signing_cert.pem"), "{err}");
-    let err = Verifier::from_files(format!("{DIR}/signing_cert.pem"), "/nonexistent/cacert.pem").unwrap_err();
-    assert!(err.to_string().contains("CAfile /nonexistent/cacert.pem"), "{err}");
-    let err = Verifier::from_files(format!("{DIR}/signing_cert.pem"), format!("{DIR}/token.json")).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("certfile /nonexistent/signing_cert.pem"),
+        "{err}"
+    );
+    let err = Verifier::from_files(format!("{DIR}/signing_cert.pem"), "/nonexistent/cacert.pem")
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("CAfile /nonexistent/cacert.pem"),
+        "{err}"
+    );
+    let err = Verifier::from_files(
+        format!("{DIR}/signing_cert.pem"),
+        format!("{DIR}/token.json"),
+    )
+    .unwrap_err();
     assert!(matches!(err, Error::NoCertificates { .. }), "{err}");
 }
 
 #[test]
 fn garbage_is_a_parse_error() {
     let v = verifier();
-    for input in [&b""[..], b"hello", b"MIIgarbage!", b"PKIZ_!!!", b"\x30\x82\xff\xff"] {
+    for input in [
+        &b""[..],
+        b"hello",
+        b"MIIgarbage!",
+        b"PKIZ_!!!",
+        b"\x30\x82\xff\xff",
+    ] {
         let err = v.verify(input).unwrap_err();
         assert_eq!(err.exit_code(), 3, "{input:?}: {err}");
     }
@@ -136,22 +216,38 @@ fn garbage_is_a_parse_error() {
 fn pkiz_bombs_stop_at_the_cap() {
     let bomb = cmsverify::keystone::pkiz_compress(&vec![b'A'; 4 << 20], 9);
     let v = Verifier::builder()
-        .files(format!("{DIR}/signing_cert.pem"), format!("{DIR}/cacert.pem"))
+        .files(
+            format!("{DIR}/signing_cert.pem"),
+            format!("{DIR}/cacert.pem"),
+        )
         .unwrap()
-        .limits(Limits { max_inflated_bytes: 1 << 20, ..Limits::default() })
+        .limits(Limits {
+            max_inflated_bytes: 1 << 20,
+            ..Limits::default()
+        })
         .build()
         .unwrap();
-    assert!(matches!(v.verify(bomb.as_bytes()), Err(Error::InflatedTooLarge { max }) if max == 1 << 20));
+    assert!(
+        matches!(v.verify(bomb.as_bytes()), Err(Error::InflatedTooLarge { max }) if max == 1 << 20)
+    );
 }
 
 #[test]
 fn detached_content_is_verified_against_the_signature() {
     let v = verifier();
     let json = read("token.json");
-    assert_eq!(v.verify_detached(&read("token.pem"), &json).unwrap().content, json);
+    assert_eq!(
+        v.verify_detached(&read("token.pem"), &json)
+            .unwrap()
+            .content,
+        json
+    );
     let mut other = json.clone();
     other[0] ^= 1;
-    assert!(matches!(v.verify_detached(&read("token.pem"), &other), Err(Error::Signature { .. })));
+    assert!(matches!(
+        v.verify_detached(&read("token.pem"), &other),
+        Err(Error::Signature { .. })
+    ));
 }
 
 #[test]
