@@ -9,6 +9,9 @@ mod cert;
 mod decode;
 mod error;
 mod extensions;
+// The C ABI: the only module allowed `unsafe`.
+#[allow(unsafe_code, unreachable_pub, non_camel_case_types)]
+mod ffi;
 mod files;
 pub mod inspect;
 pub mod keystone;
