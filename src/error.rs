@@ -721,6 +721,19 @@ impl Error {
         }
     }
 
+    /// The file a configuration error is about (its path, or `<memory>`).
+    pub fn file(&self) -> Option<String> {
+        match self {
+            Self::FileRead { path, .. } => Some(path.display().to_string()),
+            Self::NoCertificates { origin, .. }
+            | Self::BadCertificate { origin, .. }
+            | Self::BadPemBlock { origin, .. }
+            | Self::TrustedCertificate { origin, .. }
+            | Self::TooManyCertificates { origin, .. } => Some(origin.clone()),
+            _ => None,
+        }
+    }
+
     /// True when the error means the certfile does not hold the message's
     /// signer, the symptom of stale Keystone certificates.
     pub fn is_signer_not_found(&self) -> bool {

@@ -1,0 +1,63 @@
+"""Per-call time of cms_verify: cmsverify.keystone vs keystoneclient's original
+(which spawns openssl), same token, same run; then 1 vs 2 threads.
+
+    .venv/bin/python python/bench/bench_keystone.py [--seconds 3]
+"""
+
+import argparse
+import pathlib
+import threading
+import time
+
+from keystoneclient.common import cms as original
+
+from cmsverify import keystone
+
+K = pathlib.Path(__file__).resolve().parents[2] / "tests" / "data" / "keystone"
+CERT, CA = str(K / "signing_cert.pem"), str(K / "cacert.pem")
+
+
+def per_call(fn, seconds):
+    n, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        fn()
+        n += 1
+    return (time.perf_counter() - start) / n
+
+
+def throughput(fn, threads, seconds):
+    counts = [0] * threads
+    stop = time.perf_counter() + seconds
+
+    def work(i):
+        while time.perf_counter() < stop:
+            fn()
+            counts[i] += 1
+
+    ts = [threading.Thread(target=work, args=(i,)) for i in range(threads)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    return sum(counts) / seconds
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=3.0)
+    args = parser.parse_args()
+    pem = original.token_to_cms((K / "token.pki").read_text())
+    expected = (K / "token.json").read_bytes()
+    assert keystone.cms_verify(pem, CERT, CA) == expected
+    assert original.cms_verify(pem, CERT, CA) == expected
+    ours = per_call(lambda: keystone.cms_verify(pem, CERT, CA), args.seconds)
+    theirs = per_call(lambda: original.cms_verify(pem, CERT, CA), args.seconds)
+    print(f"cms_verify, 3 KB token: cmsverify {ours * 1e6:.1f} us, keystoneclient+openssl {theirs * 1e6:.1f} us, "
+          f"{theirs / ours:.0f}x faster")
+    one = throughput(lambda: keystone.cms_verify(pem, CERT, CA), 1, args.seconds)
+    two = throughput(lambda: keystone.cms_verify(pem, CERT, CA), 2, args.seconds)
+    print(f"throughput: 1 thread {one:.0f}/s, 2 threads {two:.0f}/s, scaling {two / one:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,73 @@
+"""Type stubs of the native module (mirrors python/src/lib.rs)."""
+
+import os
+from typing import List, Optional, Union
+
+_Data = Union[bytes, str]
+_Path = Union[str, os.PathLike]
+
+__version__: str
+
+class Error(Exception):
+    """Any cmsverify failure."""
+
+    exit_code: int
+    reason: str
+    hint: Optional[str]
+    filename: Optional[str]
+    subject: Optional[str]
+    serial: Optional[str]
+    signer_not_found: bool
+
+class ConfigError(Error):
+    """A certfile or CAfile is missing, unreadable or invalid (exit code 2)."""
+
+class ParseError(Error):
+    """The message is not a parsable CMS message or token (exit code 3)."""
+
+class VerificationError(Error):
+    """Verification failed (exit code 4)."""
+
+class Signer:
+    """One signer of a verified message."""
+
+    @property
+    def subject(self) -> str: ...
+    @property
+    def issuer(self) -> str: ...
+    @property
+    def serial(self) -> str: ...
+    @property
+    def digest_algorithm(self) -> str: ...
+    @property
+    def signature_algorithm(self) -> str: ...
+    @property
+    def signed_attributes(self) -> bool: ...
+    @property
+    def path(self) -> List[str]: ...
+
+class Verified:
+    """A verified message."""
+
+    @property
+    def content(self) -> bytes: ...
+    @property
+    def signers(self) -> List[Signer]: ...
+
+class Verifier:
+    """Verifies messages against a certfile and a CAfile; thread-safe."""
+
+    def __init__(self, certfile: _Path, cafile: _Path) -> None: ...
+    @staticmethod
+    def from_pem(certfile_pem: _Data, cafile_pem: _Data) -> "Verifier": ...
+    def verify(self, data: _Data, inform: str = "auto") -> bytes: ...
+    def verify_detailed(self, data: _Data, inform: str = "auto") -> Verified: ...
+    def verify_detached(self, data: _Data, content: bytes) -> bytes: ...
+
+class ReloadingVerifier:
+    """A verifier that reloads its files when they change."""
+
+    def __init__(self, certfile: _Path, cafile: _Path) -> None: ...
+    def verify(self, data: _Data, inform: str = "auto") -> bytes: ...
+
+def pkiz_uncompress(signed_text: _Data) -> bytes: ...

@@ -1,0 +1,258 @@
+//! `cmsverify._cmsverify`: the Python binding of the cmsverify library.
+//!
+//! No verification logic lives here: every call goes to `cmsverify::Verifier`
+//! with the GIL released, and every failure becomes a Python exception in
+//! [`to_py_err`].
+
+use std::path::PathBuf;
+
+use pyo3::create_exception;
+use pyo3::exceptions::{PyException, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+use pyo3::IntoPyObjectExt;
+
+create_exception!(
+    _cmsverify,
+    Error,
+    PyException,
+    "Any cmsverify failure; `.exit_code` is openssl cms's exit code for its class."
+);
+create_exception!(
+    _cmsverify,
+    ConfigError,
+    Error,
+    "A certfile or CAfile is missing, unreadable or invalid (exit code 2); `.filename` names it."
+);
+create_exception!(
+    _cmsverify,
+    ParseError,
+    Error,
+    "The message is not a parsable CMS message or token (exit code 3)."
+);
+create_exception!(_cmsverify, VerificationError, Error, "Verification failed (exit code 4); `.reason` says why, `.subject`/`.serial` name the certificate if one failed.");
+
+/// Converts a library error into the matching Python exception, with its attributes.
+fn to_py_err(py: Python<'_>, e: &cmsverify::Error) -> PyErr {
+    let reason = e.to_string();
+    let err = match e.exit_code() {
+        2 => ConfigError::new_err(reason.clone()),
+        3 => ParseError::new_err(reason.clone()),
+        _ => VerificationError::new_err(reason.clone()),
+    };
+    let value = err.value(py);
+    let cert = e.certificate();
+    let attributes = [
+        ("exit_code", e.exit_code().into_py_any(py)),
+        ("reason", reason.into_py_any(py)),
+        ("hint", e.hint().into_py_any(py)),
+        ("filename", e.file().into_py_any(py)),
+        ("subject", cert.map(|c| c.subject.clone()).into_py_any(py)),
+        ("serial", cert.map(|c| c.serial.clone()).into_py_any(py)),
+        ("signer_not_found", e.is_signer_not_found().into_py_any(py)),
+    ];
+    for (name, v) in attributes {
+        // Setting an attribute on a fresh exception instance does not fail.
+        if let Ok(v) = v {
+            let _ = value.setattr(name, v);
+        }
+    }
+    err
+}
+
+/// `bytes` or `str` input, copied so the GIL can be released while verifying.
+#[derive(FromPyObject)]
+enum Data {
+    Bytes(Vec<u8>),
+    Text(String),
+}
+
+impl Data {
+    fn into_bytes(self) -> Vec<u8> {
+        match self {
+            Data::Bytes(b) => b,
+            Data::Text(s) => s.into_bytes(),
+        }
+    }
+}
+
+fn parse_form(inform: &str) -> PyResult<cmsverify::InputForm> {
+    Ok(match inform {
+        "auto" => cmsverify::InputForm::Auto,
+        "pem" | "PEM" => cmsverify::InputForm::Pem,
+        "der" | "DER" => cmsverify::InputForm::Der,
+        "token" => cmsverify::InputForm::Token,
+        "pkiz" => cmsverify::InputForm::Pkiz,
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "inform must be auto, pem, der, token or pkiz, not {other:?}"
+            )))
+        }
+    })
+}
+
+/// One signer of a verified message.
+#[pyclass(frozen, get_all, module = "cmsverify._cmsverify")]
+struct Signer {
+    subject: String,
+    issuer: String,
+    serial: String,
+    digest_algorithm: String,
+    signature_algorithm: String,
+    signed_attributes: bool,
+    path: Vec<String>,
+}
+
+/// A verified message: its content and its signers.
+#[pyclass(frozen, get_all, module = "cmsverify._cmsverify")]
+struct Verified {
+    content: Py<PyBytes>,
+    signers: Vec<Py<Signer>>,
+}
+
+fn to_verified(py: Python<'_>, v: cmsverify::Verified) -> PyResult<Verified> {
+    let signers = v
+        .signers
+        .iter()
+        .map(|s| {
+            Py::new(
+                py,
+                Signer {
+                    subject: s.certificate.subject(),
+                    issuer: s.certificate.issuer(),
+                    serial: s.certificate.serial_hex(),
+                    digest_algorithm: s.digest_algorithm.name().to_owned(),
+                    signature_algorithm: s.signature_algorithm.clone(),
+                    signed_attributes: s.signed_attributes,
+                    path: s.path.iter().map(cmsverify::Certificate::subject).collect(),
+                },
+            )
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    Ok(Verified {
+        content: PyBytes::new(py, &v.content).unbind(),
+        signers,
+    })
+}
+
+/// Verifies CMS messages and Keystone tokens against a certfile and a CAfile.
+/// Thread-safe; verification releases the GIL.
+#[pyclass(frozen, module = "cmsverify._cmsverify")]
+struct Verifier {
+    inner: cmsverify::Verifier,
+}
+
+#[pymethods]
+impl Verifier {
+    #[new]
+    fn new(py: Python<'_>, certfile: PathBuf, cafile: PathBuf) -> PyResult<Self> {
+        let inner = py.detach(|| cmsverify::Verifier::from_files(&certfile, &cafile));
+        inner
+            .map(|inner| Self { inner })
+            .map_err(|e| to_py_err(py, &e))
+    }
+
+    /// A verifier from certfile and CAfile contents (PEM).
+    #[staticmethod]
+    fn from_pem(py: Python<'_>, certfile_pem: Data, cafile_pem: Data) -> PyResult<Self> {
+        let (c, a) = (certfile_pem.into_bytes(), cafile_pem.into_bytes());
+        cmsverify::Verifier::from_pem(&c, &a)
+            .map(|inner| Self { inner })
+            .map_err(|e| to_py_err(py, &e))
+    }
+
+    /// Verifies `data` (PEM, DER/BER, PKI or PKIZ token) and returns the content.
+    #[pyo3(signature = (data, inform = "auto"))]
+    fn verify(&self, py: Python<'_>, data: Data, inform: &str) -> PyResult<Py<PyBytes>> {
+        let form = parse_form(inform)?;
+        let data = data.into_bytes();
+        let verified = py
+            .detach(|| self.inner.verify_form(&data, form))
+            .map_err(|e| to_py_err(py, &e))?;
+        Ok(PyBytes::new(py, &verified.content).unbind())
+    }
+
+    /// Verifies and returns the content with the signers and their paths.
+    #[pyo3(signature = (data, inform = "auto"))]
+    fn verify_detailed(&self, py: Python<'_>, data: Data, inform: &str) -> PyResult<Verified> {
+        let form = parse_form(inform)?;
+        let data = data.into_bytes();
+        let verified = py
+            .detach(|| self.inner.verify_form(&data, form))
+            .map_err(|e| to_py_err(py, &e))?;
+        to_verified(py, verified)
+    }
+
+    /// Verifies a detached signature over `content`; returns `content`.
+    fn verify_detached(
+        &self,
+        py: Python<'_>,
+        data: Data,
+        content: Vec<u8>,
+    ) -> PyResult<Py<PyBytes>> {
+        let data = data.into_bytes();
+        let verified = py
+            .detach(|| self.inner.verify_detached(&data, &content))
+            .map_err(|e| to_py_err(py, &e))?;
+        Ok(PyBytes::new(py, &verified.content).unbind())
+    }
+}
+
+/// A verifier over a certfile and a CAfile that reloads them when they change.
+#[pyclass(frozen, module = "cmsverify._cmsverify")]
+struct ReloadingVerifier {
+    inner: cmsverify::ReloadingVerifier,
+}
+
+#[pymethods]
+impl ReloadingVerifier {
+    #[new]
+    fn new(py: Python<'_>, certfile: PathBuf, cafile: PathBuf) -> PyResult<Self> {
+        py.detach(|| {
+            cmsverify::ReloadingVerifier::new(certfile, cafile, cmsverify::Verifier::builder())
+        })
+        .map(|inner| Self { inner })
+        .map_err(|e| to_py_err(py, &e))
+    }
+
+    /// Verifies with the files' current contents; returns the content.
+    #[pyo3(signature = (data, inform = "auto"))]
+    fn verify(&self, py: Python<'_>, data: Data, inform: &str) -> PyResult<Py<PyBytes>> {
+        let form = parse_form(inform)?;
+        let data = data.into_bytes();
+        let verified = py
+            .detach(|| {
+                self.inner
+                    .current()
+                    .and_then(|v| v.verify_form(&data, form))
+            })
+            .map_err(|e| to_py_err(py, &e))?;
+        Ok(PyBytes::new(py, &verified.content).unbind())
+    }
+}
+
+/// keystoneclient's `pkiz_uncompress`, with the inflated size capped (16 MiB).
+#[pyfunction]
+fn pkiz_uncompress(py: Python<'_>, signed_text: Data) -> PyResult<Py<PyBytes>> {
+    let text = String::from_utf8_lossy(&signed_text.into_bytes()).into_owned();
+    let payload = cmsverify::keystone::pkiz_uncompress(&text, &cmsverify::Limits::default())
+        .map_err(|e| to_py_err(py, &e))?;
+    Ok(PyBytes::new(py, &payload).unbind())
+}
+
+/// The native module.
+#[pymodule]
+fn _cmsverify(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add("Error", py.get_type::<Error>())?;
+    m.add("ConfigError", py.get_type::<ConfigError>())?;
+    m.add("ParseError", py.get_type::<ParseError>())?;
+    m.add("VerificationError", py.get_type::<VerificationError>())?;
+    m.add_class::<Verifier>()?;
+    m.add_class::<ReloadingVerifier>()?;
+    m.add_class::<Verified>()?;
+    m.add_class::<Signer>()?;
+    m.add_function(wrap_pyfunction!(pkiz_uncompress, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

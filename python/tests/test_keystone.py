@@ -1,0 +1,100 @@
+"""cmsverify.keystone: the keystoneclient.common.cms contract."""
+
+import hashlib
+import shutil
+import subprocess
+
+import pytest
+
+from cmsverify import keystone as cms
+
+
+def test_constants():
+    assert cms.PKI_ASN1_PREFIX == "MII"
+    assert cms.PKIZ_PREFIX == "PKIZ_"
+    assert cms.PKIZ_CMS_FORM == "DER"
+    assert cms.PKI_ASN1_FORM == "PEM"
+    assert cms.DEFAULT_TOKEN_DIGEST_ALGORITHM == "sha256"
+
+
+def test_cms_verify_returns_bytes(ks, read):
+    token = read("token.pki").decode()
+    content = cms.cms_verify(cms.token_to_cms(token), ks("signing_cert.pem"), ks("cacert.pem"))
+    assert content == read("token.json")
+    assert cms.verify_token(token, ks("signing_cert.pem"), ks("cacert.pem")) == read("token.json")
+    pkiz = read("token.pkiz").decode()
+    assert cms.pkiz_verify(pkiz, ks("signing_cert.pem"), ks("cacert.pem")) == read("token.json")
+    assert cms.cms_verify(cms.pkiz_uncompress(pkiz), ks("signing_cert.pem"), ks("cacert.pem"), inform="DER") == read("token.json")
+
+
+def test_unknown_inform_is_a_value_error(ks, read):
+    with pytest.raises(ValueError):
+        cms.cms_verify(read("token.pem"), ks("signing_cert.pem"), ks("cacert.pem"), inform="XML")
+
+
+def test_missing_files_raise_certificate_config_error_naming_the_file(ks, read):
+    with pytest.raises(cms.CertificateConfigError) as info:
+        cms.cms_verify(read("token.pem"), "/nonexistent/signing_cert.pem", ks("cacert.pem"))
+    assert "/nonexistent/signing_cert.pem" in info.value.output
+    with pytest.raises(cms.CertificateConfigError) as info:
+        cms.cms_verify(read("token.pem"), ks("signing_cert.pem"), "/nonexistent/cacert.pem")
+    assert "/nonexistent/cacert.pem" in info.value.output
+
+
+def test_garbage_raises_cms_error(ks):
+    with pytest.raises(cms.CMSError) as info:
+        cms.cms_verify("garbage", ks("signing_cert.pem"), ks("cacert.pem"))
+    assert info.value.output
+
+
+def test_failed_verification_is_a_called_process_error(ks, read):
+    der = bytearray(read("token.der"))
+    der[-3] ^= 1
+    pem = cms.token_to_cms(cms.cms_to_token(read("token.pem").decode()))
+    assert pem.replace("\n", "") == read("token.pem").decode().replace("\n", "")
+    bad = "-----BEGIN CMS-----\n" + __import__("base64").encodebytes(bytes(der)).decode() + "-----END CMS-----\n"
+    with pytest.raises(subprocess.CalledProcessError) as info:
+        cms.cms_verify(bad, ks("signing_cert.pem"), ks("cacert.pem"))
+    assert info.value.returncode == 4
+    assert "signature does not verify" in info.value.output
+    assert isinstance(info.value, cms.subprocess.CalledProcessError)
+
+
+def test_stale_certificates_heal_once_per_interval(ks, read, tmp_path, monkeypatch):
+    certfile = tmp_path / "signing_cert.pem"
+    shutil.copy(ks("signing_cert.pem"), certfile)
+    monkeypatch.setattr(cms, "STALE_CERTIFICATE_RETRY_SECONDS", 60.0)
+    other = read("other/token.pem")
+    with pytest.raises(cms.CertificateConfigError) as first:
+        cms.cms_verify(other, str(certfile), ks("cacert.pem"))
+    assert "Other Keystone CA" in first.value.output  # names the signer looked for
+    with pytest.raises(subprocess.CalledProcessError):  # rate-limited: an ordinary failure
+        cms.cms_verify(other, str(certfile), ks("cacert.pem"))
+    monkeypatch.setattr(cms, "STALE_CERTIFICATE_RETRY_SECONDS", 0.0)
+    with pytest.raises(cms.CertificateConfigError):
+        cms.cms_verify(other, str(certfile), ks("cacert.pem"))
+
+
+def test_verifier_notices_rewritten_files(ks, read, tmp_path):
+    certfile, cafile = tmp_path / "signing_cert.pem", tmp_path / "cacert.pem"
+    shutil.copy(ks("other/signing_cert.pem"), certfile)
+    shutil.copy(ks("other/cacert.pem"), cafile)
+    assert cms.cms_verify(read("other/token.pem"), str(certfile), str(cafile)) == read("other/token.json")
+    # auth_token refetches: the files are replaced atomically.
+    tmp = tmp_path / "new.pem"
+    shutil.copy(ks("signing_cert.pem"), tmp)
+    tmp.replace(certfile)
+    shutil.copy(ks("cacert.pem"), tmp)
+    tmp.replace(cafile)
+    assert cms.cms_verify(read("token.pem"), str(certfile), str(cafile)) == read("token.json")
+
+
+def test_token_helpers():
+    assert cms.is_pkiz("PKIZ_abc") and not cms.is_pkiz("MIIabc")
+    assert cms.is_asn1_token("MIIabc") and not cms.is_asn1_token("PKIZ_abc")
+    with pytest.warns(DeprecationWarning):
+        assert cms.is_ans1_token("MIIabc")
+    assert cms.cms_hash_token(None) is None
+    assert cms.cms_hash_token("MIIabc") == hashlib.md5(b"MIIabc").hexdigest()
+    assert cms.cms_hash_token("PKIZ_x", mode="sha256") == hashlib.sha256(b"PKIZ_x").hexdigest()
+    assert cms.cms_hash_token("uuid-token") == "uuid-token"

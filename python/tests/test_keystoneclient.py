@@ -1,0 +1,52 @@
+"""Against the real python-keystoneclient: same helpers, install() patching,
+and nothing spawns openssl once installed."""
+
+import os
+
+import pytest
+
+ks_cms = pytest.importorskip("keystoneclient.common.cms")
+from keystoneclient import exceptions as ks_exceptions  # noqa: E402
+
+from cmsverify import keystone as cms  # noqa: E402
+
+
+def test_exceptions_are_keystoneclient_subclasses():
+    assert issubclass(cms.CertificateConfigError, ks_exceptions.CertificateConfigError)
+    assert issubclass(cms.CMSError, ks_exceptions.CMSError)
+
+
+@pytest.mark.parametrize("name", ["token.pki", "token_10k.pki", "token.pkiz", "revoked.pki"])
+def test_helpers_equal_keystoneclient(read, name):
+    token = read(name).decode()
+    for mode in ("md5", "sha256"):
+        assert cms.cms_hash_token(token, mode) == ks_cms.cms_hash_token(token, mode)
+    assert cms.is_pkiz(token) == ks_cms.is_pkiz(token)
+    assert cms.is_asn1_token(token) == ks_cms.is_asn1_token(token)
+    if cms.is_pkiz(token):
+        assert cms.pkiz_uncompress(token) == ks_cms.pkiz_uncompress(token)
+    else:
+        assert cms.token_to_cms(token) == ks_cms.token_to_cms(token)
+        pem = ks_cms.token_to_cms(token)
+        assert cms.cms_to_token(pem) == ks_cms.cms_to_token(pem) == token
+
+
+def test_install_patches_and_nothing_spawns_openssl(ks, read, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no openssl reachable
+    handle = cms.install()
+    try:
+        assert cms.install() is handle  # idempotent
+        assert ks_cms.cms_verify is cms.cms_verify
+        token = read("token.pki").decode()
+        assert ks_cms.verify_token(token, ks("signing_cert.pem"), ks("cacert.pem")) == read("token.json")
+        pkiz = read("token.pkiz").decode()
+        assert ks_cms.pkiz_verify(pkiz, ks("signing_cert.pem"), ks("cacert.pem")) == read("token.json")
+        # auth_token's except clause still catches failures.
+        with pytest.raises((ks_exceptions.CMSError, ks_cms.subprocess.CalledProcessError)):
+            ks_cms.verify_token(read("other/token.pki").decode(), ks("other/signing_cert.pem"), ks("cacert.pem"))
+        with pytest.raises(ks_exceptions.CertificateConfigError):
+            ks_cms.verify_token(token, "/nonexistent.pem", ks("cacert.pem"))
+    finally:
+        handle.undo()
+    assert ks_cms.cms_verify is not cms.cms_verify
+    assert os.environ["PATH"] == str(tmp_path)
