@@ -335,7 +335,7 @@ pub enum Error {
     NoCertificates {
         /// Which file.
         role: FileRole,
-        /// Its path (or "<memory>").
+        /// Its path (or `<memory>`).
         origin: String,
     },
     /// A certificate in a file does not parse.
