@@ -2,7 +2,7 @@
 //!
 //! No verification logic lives here: every call goes to `cmsverify::Verifier`
 //! with the GIL released, and every failure becomes a Python exception in
-//! [`to_py_err`].
+//! `to_py_err`.
 
 use std::path::PathBuf;
 
