@@ -139,6 +139,31 @@ impl DigestAlgorithm {
         }
     }
 
+    /// Parses an OpenSSL digest name (`sha256`, `SHA-256`, `sha512-256`, `sha3-256`, `md5`...).
+    pub fn from_name(name: &str) -> Option<Self> {
+        use DigestAlgorithm::*;
+        let normal: String = name
+            .chars()
+            .filter(|c| *c != '-' && *c != '_' && *c != '/')
+            .collect::<String>()
+            .to_ascii_lowercase();
+        Some(match normal.as_str() {
+            "md5" => Md5,
+            "sha1" => Sha1,
+            "sha224" => Sha224,
+            "sha256" => Sha256,
+            "sha384" => Sha384,
+            "sha512" => Sha512,
+            "sha512224" => Sha512_224,
+            "sha512256" => Sha512_256,
+            "sha3224" => Sha3_224,
+            "sha3256" => Sha3_256,
+            "sha3384" => Sha3_384,
+            "sha3512" => Sha3_512,
+            _ => return None,
+        })
+    }
+
     /// The algorithm's conventional name.
     pub fn name(self) -> &'static str {
         use DigestAlgorithm::*;
@@ -183,7 +208,7 @@ impl DigestAlgorithm {
     }
 
     /// PKCS#1 v1.5 signature scheme with this digest's DigestInfo prefix.
-    fn pkcs1v15(self) -> rsa::Pkcs1v15Sign {
+    pub(crate) fn pkcs1v15(self) -> rsa::Pkcs1v15Sign {
         use DigestAlgorithm::*;
         match self {
             Md5 => rsa::Pkcs1v15Sign::new::<md5::Md5>(),

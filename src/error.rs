@@ -528,6 +528,15 @@ pub enum Error {
         /// The failed check.
         problem: CertProblem,
     },
+    /// A private key cannot be used for signing.
+    #[error("the private key cannot be used: {problem}")]
+    BadPrivateKey {
+        /// What is wrong.
+        problem: &'static str,
+    },
+    /// The signing operation failed.
+    #[error("signing failed")]
+    SigningFailed,
     /// Path building exceeded its work budget.
     #[error("path building gave up after {limit} signature checks (too many candidate issuers)")]
     PathBudgetExhausted {
@@ -558,7 +567,9 @@ impl Error {
             | Self::BadCertificate { .. }
             | Self::BadPemBlock { .. }
             | Self::TrustedCertificate { .. }
-            | Self::TooManyCertificates { .. } => 2,
+            | Self::TooManyCertificates { .. }
+            | Self::BadPrivateKey { .. } => 2,
+            Self::SigningFailed => 3,
             Self::MessageTooLarge { .. }
             | Self::Pem(_)
             | Self::UnrecognisedInput
@@ -594,6 +605,10 @@ impl Error {
                 "fetch the certificates again (Keystone: delete signing_cert.pem and cacert.pem from signing_dir; auth_token refetches them)",
             ),
             Self::FileRead { role: FileRole::Input, .. } => None,
+            Self::BadPrivateKey { .. } => {
+                Some("give the unencrypted PEM private key that belongs to the signing certificate")
+            }
+            Self::SigningFailed => None,
             Self::TrustedCertificate { .. } => {
                 Some("convert it to a plain certificate: openssl x509 -in FILE -out FILE.pem")
             }
@@ -685,6 +700,8 @@ impl Error {
             | Self::BadPemBlock { .. }
             | Self::TrustedCertificate { .. }
             | Self::TooManyCertificates { .. }
+            | Self::BadPrivateKey { .. }
+            | Self::SigningFailed
             | Self::MessageTooLarge { .. }
             | Self::Pem(_)
             | Self::UnrecognisedInput

@@ -57,6 +57,41 @@ pub fn cms_to_token(cms_text: &str) -> String {
         .replace('\n', "")
 }
 
+/// The content `openssl cms -sign` signs when not given `-binary`, as
+/// keystoneclient calls it: OpenSSL's `SMIME_crlf_copy()` reads lines of at
+/// most 1023 bytes, strips trailing CR/LF and ends every line that had a LF
+/// with CRLF. Signing keystoneclient-compatibly means signing this.
+///
+/// ```
+/// assert_eq!(cmsverify::keystone::openssl_text_canonical(b"a\nb\r\nc"), b"a\r\nb\r\nc");
+/// ```
+pub fn openssl_text_canonical(data: &[u8]) -> Vec<u8> {
+    const LINE: usize = 1023;
+    let mut out = Vec::with_capacity(data.len() + data.len() / 32);
+    let mut rest = data;
+    while !rest.is_empty() {
+        let take = rest
+            .iter()
+            .take(LINE)
+            .position(|&b| b == b'\n')
+            .map_or(rest.len().min(LINE), |i| i + 1);
+        let (line, tail) = rest.split_at(take);
+        rest = tail;
+        let eol = line.ends_with(b"\n");
+        let kept = line.len()
+            - line
+                .iter()
+                .rev()
+                .take_while(|&&b| b == b'\n' || b == b'\r')
+                .count();
+        out.extend_from_slice(&line[..kept]);
+        if eol {
+            out.extend_from_slice(b"\r\n");
+        }
+    }
+    out
+}
+
 /// keystoneclient's `pkiz_uncompress`: the inflated payload (PEM text in real
 /// tokens), capped at `limits.max_inflated_bytes`.
 ///

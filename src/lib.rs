@@ -21,6 +21,7 @@ mod name;
 mod oid;
 mod pem;
 mod signed_data;
+mod signer;
 mod time;
 mod trust;
 mod verifier;
@@ -36,6 +37,7 @@ pub use error::{
 pub use extensions::InvalidExtension;
 pub use files::ReloadingVerifier;
 pub use limits::Limits;
+pub use signer::{SignOptions, Signer};
 pub use time::UnixTime;
 pub use trust::policy::Purpose;
 pub use verifier::{Verified, VerifiedSigner, Verifier, VerifierBuilder};

@@ -62,17 +62,19 @@ fn sub_assign(a: &mut [u64], b: &[u64]) -> bool {
     borrow
 }
 
+/// `t + a * b + c` as (low, high) limbs. Cannot overflow 128 bits:
+/// (2^64 - 1)^2 + 2 (2^64 - 1) = 2^128 - 1, so wrapping arithmetic is exact
+/// (and free of the overflow checks release builds keep).
 #[allow(
     clippy::as_conversions,
-    reason = "truncation to the low limb is the intent"
+    reason = "splitting a 128-bit value into limbs"
 )]
-fn lo(x: u128) -> u64 {
-    x as u64
-}
-
-#[allow(clippy::as_conversions, reason = "the high limb of a 128-bit product")]
-fn hi(x: u128) -> u64 {
-    (x >> 64) as u64
+fn mac(t: u64, a: u64, b: u64, c: u64) -> (u64, u64) {
+    let v = u128::from(a)
+        .wrapping_mul(u128::from(b))
+        .wrapping_add(u128::from(t))
+        .wrapping_add(u128::from(c));
+    (v as u64, (v >> 64) as u64)
 }
 
 impl RsaPublicOp {
@@ -128,20 +130,19 @@ impl RsaPublicOp {
             let m = t[0]
                 .wrapping_add(a[0].wrapping_mul(bi))
                 .wrapping_mul(self.n0_inv);
-            let s1 = u128::from(t[0]) + u128::from(a[0]) * u128::from(bi);
-            let mut c1 = hi(s1);
-            // The low word of s2 is zero by the choice of m.
-            let mut c2 = hi(u128::from(lo(s1)) + u128::from(m) * u128::from(n[0]));
+            let (s1, mut c1) = mac(t[0], a[0], bi, 0);
+            // The low word of this sum is zero by the choice of m.
+            let (_, mut c2) = mac(s1, m, n[0], 0);
             for j in 1..l {
-                let s1 = u128::from(t[j]) + u128::from(a[j]) * u128::from(bi) + u128::from(c1);
-                c1 = hi(s1);
-                let s2 = u128::from(lo(s1)) + u128::from(m) * u128::from(n[j]) + u128::from(c2);
-                c2 = hi(s2);
-                t[j - 1] = lo(s2);
+                let (s1, carry1) = mac(t[j], a[j], bi, c1);
+                let (s2, carry2) = mac(s1, m, n[j], c2);
+                t[j - 1] = s2;
+                (c1, c2) = (carry1, carry2);
             }
-            let s = u128::from(t[l]) + u128::from(c1) + u128::from(c2);
-            t[l - 1] = lo(s);
-            t[l] = hi(s);
+            let (sum, carry) = t[l].overflowing_add(c1);
+            let (sum, carry2) = sum.overflowing_add(c2);
+            t[l - 1] = sum;
+            t[l] = u64::from(carry) + u64::from(carry2);
         }
         out.copy_from_slice(&t[..l]);
         if t[l] != 0 || ge(out, n) {

@@ -68,7 +68,6 @@ fn decode_body(lines: &[&[u8]]) -> Result<Vec<u8>, PemProblem> {
 }
 
 /// Wraps DER in PEM with 64-column lines and a trailing newline.
-#[cfg(test)]
 pub(crate) fn encode(label: &str, der: &[u8]) -> String {
     let b64 = base64::encode(der, Alphabet::Standard);
     let mut out = String::with_capacity(b64.len() + b64.len() / 64 + 2 * label.len() + 40);

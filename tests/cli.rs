@@ -340,3 +340,52 @@ fn doctor_accepts_rotation_with_two_signing_certs() {
         2
     );
 }
+
+#[test]
+fn sign_then_verify_round_trips_in_every_form() {
+    for form in ["pem", "der", "token", "pkiz"] {
+        let out =
+            std::env::temp_dir().join(format!("cmsverify-signed-{}-{form}", std::process::id()));
+        let o = cmsverify(&[
+            "sign",
+            "--signer",
+            &k("signing_cert.pem"),
+            "--inkey",
+            &k("signing_key.pem"),
+            "--outform",
+            form,
+            "--in",
+            &k("token.json"),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{form}: {}", stderr(&o));
+        let v = verify(
+            &k("signing_cert.pem"),
+            &k("cacert.pem"),
+            out.to_str().unwrap(),
+            &[],
+        );
+        assert_eq!(v.status.code(), Some(0), "{form}: {}", stderr(&v));
+        assert_eq!(v.stdout, std::fs::read(k("token.json")).unwrap());
+        if form == "pem" {
+            assert_eq!(
+                std::fs::read(&out).unwrap(),
+                std::fs::read(k("token.pem")).unwrap(),
+                "same bytes as openssl"
+            );
+        }
+        std::fs::remove_file(out).ok();
+    }
+    let wrong_key = cmsverify(&[
+        "sign",
+        "--signer",
+        &k("signing_cert.pem"),
+        "--inkey",
+        &k("other/signing_key.pem"),
+        "--in",
+        &k("token.json"),
+    ]);
+    assert_eq!(wrong_key.status.code(), Some(2));
+    assert!(stderr(&wrong_key).contains("does not match the certificate"));
+}

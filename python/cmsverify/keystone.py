@@ -205,9 +205,80 @@ def cms_hash_token(token_id: Optional[str], mode: str = "md5") -> Optional[str]:
     return token_id
 
 
+_signers: Dict[Tuple[str, str, str, Any], Any] = {}
+
+
+def _signer(certfile: str, keyfile: str, digest: str) -> Any:
+    """A cached native signer per (cert, key, digest), rebuilt when a file changes."""
+    import os
+
+    try:
+        stamp = tuple((s.st_mtime_ns, s.st_size, s.st_ino) for s in (os.stat(certfile), os.stat(keyfile)))
+    except OSError:
+        raise _subprocess_module.CalledProcessError(2, "openssl", output="cannot read %s or %s" % (certfile, keyfile))
+    key = (str(certfile), str(keyfile), digest, stamp)
+    signer = _signers.get(key)
+    if signer is None:
+        try:
+            signer = _cmsverify.Signer(key[0], key[1], digest)
+        except _cmsverify.Error as e:
+            raise _subprocess_module.CalledProcessError(e.exit_code, "openssl", output=e.reason) from e
+        except ValueError as e:
+            raise _subprocess_module.CalledProcessError(1, "openssl", output=str(e)) from e
+        with _verifiers_lock:
+            _signers[key] = signer
+    return signer
+
+
+def cms_sign_data(data_to_sign: Union[str, bytes], signing_cert_file_name: str, signing_key_file_name: str,
+                  outform: str = PKI_ASN1_FORM,
+                  message_digest: str = DEFAULT_TOKEN_DIGEST_ALGORITHM) -> Union[str, bytes]:
+    """Sign like keystoneclient (``openssl cms -sign ... -nocerts -noattr -md``).
+
+    Returns the PEM text as str for 'PEM', else the same text as bytes; raises
+    ``subprocess.CalledProcessError`` on failure, as keystoneclient does.
+    """
+    data = data_to_sign.encode("utf-8") if isinstance(data_to_sign, str) else data_to_sign
+    # keystoneclient runs openssl without -binary: the signed content has CRLF line ends.
+    data = _cmsverify.openssl_text_canonical(data)
+    signer = _signer(signing_cert_file_name, signing_key_file_name, message_digest)
+    try:
+        output = signer.sign_pem(data)
+    except _cmsverify.Error as e:
+        raise _subprocess_module.CalledProcessError(e.exit_code, "openssl", output=e.reason) from e
+    return output if outform == PKI_ASN1_FORM else output.encode("utf-8")
+
+
+def cms_sign_text(data_to_sign: Union[str, bytes], signing_cert_file_name: str, signing_key_file_name: str,
+                  message_digest: str = DEFAULT_TOKEN_DIGEST_ALGORITHM) -> Union[str, bytes]:
+    """Sign text; returns the PEM text."""
+    return cms_sign_data(data_to_sign, signing_cert_file_name, signing_key_file_name,
+                         message_digest=message_digest)
+
+
+def cms_sign_token(text: Union[str, bytes], signing_cert_file_name: str, signing_key_file_name: str,
+                   message_digest: str = DEFAULT_TOKEN_DIGEST_ALGORITHM) -> str:
+    """Sign and return a PKI token."""
+    output = cms_sign_data(text, signing_cert_file_name, signing_key_file_name, message_digest=message_digest)
+    return cms_to_token(output)  # type: ignore[arg-type]
+
+
+def pkiz_sign(text: Union[str, bytes], signing_cert_file_name: str, signing_key_file_name: str,
+              compression_level: int = 6, message_digest: str = DEFAULT_TOKEN_DIGEST_ALGORITHM) -> str:
+    """Sign and return a PKIZ token."""
+    import base64
+    import zlib
+
+    signed = cms_sign_data(text, signing_cert_file_name, signing_key_file_name, PKIZ_CMS_FORM,
+                           message_digest=message_digest)
+    compressed = zlib.compress(signed, compression_level)  # type: ignore[arg-type]
+    return PKIZ_PREFIX + base64.urlsafe_b64encode(compressed).decode("utf-8")
+
+
 #: The keystoneclient.common.cms functions install() replaces.
 _REPLACED = ("cms_verify", "token_to_cms", "cms_to_token", "verify_token", "is_pkiz", "is_asn1_token",
-             "pkiz_uncompress", "pkiz_verify", "cms_hash_token")
+             "pkiz_uncompress", "pkiz_verify", "cms_hash_token", "cms_sign_data", "cms_sign_text",
+             "cms_sign_token", "pkiz_sign")
 
 
 class Installation:

@@ -93,7 +93,7 @@ fn parse_form(inform: &str) -> PyResult<cmsverify::InputForm> {
 
 /// One signer of a verified message.
 #[pyclass(frozen, get_all, module = "cmsverify._cmsverify")]
-struct Signer {
+struct SignerInfo {
     subject: String,
     issuer: String,
     serial: String,
@@ -107,7 +107,7 @@ struct Signer {
 #[pyclass(frozen, get_all, module = "cmsverify._cmsverify")]
 struct Verified {
     content: Py<PyBytes>,
-    signers: Vec<Py<Signer>>,
+    signers: Vec<Py<SignerInfo>>,
 }
 
 fn to_verified(py: Python<'_>, v: cmsverify::Verified) -> PyResult<Verified> {
@@ -117,7 +117,7 @@ fn to_verified(py: Python<'_>, v: cmsverify::Verified) -> PyResult<Verified> {
         .map(|s| {
             Py::new(
                 py,
-                Signer {
+                SignerInfo {
                     subject: s.certificate.subject(),
                     issuer: s.certificate.issuer(),
                     serial: s.certificate.serial_hex(),
@@ -231,6 +231,44 @@ impl ReloadingVerifier {
     }
 }
 
+/// Signs content with a certificate and its private key, like keystoneclient's
+/// `openssl cms -sign ... -nocerts -noattr -md DIGEST`.
+#[pyclass(frozen, module = "cmsverify._cmsverify")]
+struct Signer {
+    inner: cmsverify::Signer,
+}
+
+#[pymethods]
+impl Signer {
+    #[new]
+    #[pyo3(signature = (certfile, keyfile, digest = "sha256"))]
+    fn new(py: Python<'_>, certfile: PathBuf, keyfile: PathBuf, digest: &str) -> PyResult<Self> {
+        let digest = cmsverify::DigestAlgorithm::from_name(digest)
+            .ok_or_else(|| PyValueError::new_err(format!("unknown digest {digest:?}")))?;
+        py.detach(|| cmsverify::Signer::from_files(&certfile, &keyfile))
+            .map(|s| Self {
+                inner: s.digest(digest),
+            })
+            .map_err(|e| to_py_err(py, &e))
+    }
+
+    /// Signs `data`; returns the PEM text (`-----BEGIN CMS-----`).
+    fn sign_pem(&self, py: Python<'_>, data: Data) -> PyResult<String> {
+        let data = data.into_bytes();
+        py.detach(|| self.inner.sign_pem(&data))
+            .map_err(|e| to_py_err(py, &e))
+    }
+
+    /// Signs `data`; returns the DER message.
+    fn sign_der(&self, py: Python<'_>, data: Data) -> PyResult<Py<PyBytes>> {
+        let data = data.into_bytes();
+        let der = py
+            .detach(|| self.inner.sign(&data))
+            .map_err(|e| to_py_err(py, &e))?;
+        Ok(PyBytes::new(py, &der).unbind())
+    }
+}
+
 /// keystoneclient's `pkiz_uncompress`, with the inflated size capped (16 MiB).
 #[pyfunction]
 fn pkiz_uncompress(py: Python<'_>, signed_text: Data) -> PyResult<Py<PyBytes>> {
@@ -238,6 +276,16 @@ fn pkiz_uncompress(py: Python<'_>, signed_text: Data) -> PyResult<Py<PyBytes>> {
     let payload = cmsverify::keystone::pkiz_uncompress(&text, &cmsverify::Limits::default())
         .map_err(|e| to_py_err(py, &e))?;
     Ok(PyBytes::new(py, &payload).unbind())
+}
+
+/// The bytes `openssl cms -sign` (without -binary) signs: lines ended with CRLF.
+#[pyfunction]
+fn openssl_text_canonical(py: Python<'_>, data: Data) -> Py<PyBytes> {
+    PyBytes::new(
+        py,
+        &cmsverify::keystone::openssl_text_canonical(&data.into_bytes()),
+    )
+    .unbind()
 }
 
 /// The native module.
@@ -252,7 +300,9 @@ fn _cmsverify(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ReloadingVerifier>()?;
     m.add_class::<Verified>()?;
     m.add_class::<Signer>()?;
+    m.add_class::<SignerInfo>()?;
     m.add_function(wrap_pyfunction!(pkiz_uncompress, m)?)?;
+    m.add_function(wrap_pyfunction!(openssl_text_canonical, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -50,3 +50,26 @@ def test_install_patches_and_nothing_spawns_openssl(ks, read, tmp_path, monkeypa
         handle.undo()
     assert ks_cms.cms_verify is not cms.cms_verify
     assert os.environ["PATH"] == str(tmp_path)
+
+
+def test_signing_matches_keystoneclient_and_round_trips(ks, read, tmp_path, monkeypatch):
+    text = read("token.json").decode()
+    signed = read("token.json").replace(b"\n", b"\r\n")  # openssl without -binary signs CRLF lines
+    cert, key = ks("signing_cert.pem"), ks("signing_key.pem")
+    ours = cms.cms_sign_text(text, cert, key)
+    assert ours == ks_cms.cms_sign_text(text, cert, key)  # RSA PKCS#1 v1.5 is deterministic
+    assert isinstance(cms.cms_sign_data(text, cert, key, outform="DER"), bytes)
+    token = cms.cms_sign_token(text, cert, key)
+    assert token == ks_cms.cms_sign_token(text, cert, key)
+    assert ks_cms.verify_token(token, cert, ks("cacert.pem")) == signed
+    pkiz = cms.pkiz_sign(text, cert, key)
+    assert ks_cms.pkiz_uncompress(pkiz) == ks_cms.pkiz_uncompress(ks_cms.pkiz_sign(text, cert, key))
+    assert ks_cms.pkiz_verify(pkiz, cert, ks("cacert.pem")) == signed
+    with pytest.raises(ks_cms.subprocess.CalledProcessError):
+        cms.cms_sign_text(text, "/nonexistent.pem", key)
+    monkeypatch.setenv("PATH", str(tmp_path))  # installed signing spawns nothing either
+    handle = cms.install()
+    try:
+        assert ks_cms.cms_sign_token(text, cert, key) == token
+    finally:
+        handle.undo()

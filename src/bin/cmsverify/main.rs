@@ -1,5 +1,6 @@
 //! `cmsverify`: verify CMS signed messages and Keystone tokens like
-//! `openssl cms -verify`, inspect them, and diagnose a Keystone signing_dir.
+//! `openssl cms -verify`, inspect them, diagnose a Keystone signing_dir, and
+//! sign like keystoneclient's `openssl cms -sign`.
 //!
 //! Exit codes follow `openssl cms`: 0 verified, 1 usage, 2 cannot read a file,
 //! 3 cannot parse the message, 4 verification failed (`doctor`: 0 healthy,
@@ -8,6 +9,7 @@
 mod doctor;
 mod inspect;
 mod io;
+mod sign;
 mod verify;
 
 use clap::{Parser, Subcommand};
@@ -38,6 +40,11 @@ enum Command {
         cmsverify doctor --signing-dir /var/cache/nova/keystone-signing\n  \
         cmsverify doctor --signing-dir /tmp/keystone-signing-abc --token token.txt --json")]
     Doctor(doctor::Args),
+    /// Sign content as keystoneclient's cms_sign_data does with openssl.
+    #[command(after_help = "Examples:\n  \
+        cmsverify sign --signer signing_cert.pem --inkey signing_key.pem --outform token --in token.json\n  \
+        cmsverify sign --signer cert.pem --inkey key.pem --md sha512 --signed-attributes --outform der --in data")]
+    Sign(sign::Args),
 }
 
 fn main() {
@@ -54,6 +61,7 @@ fn main() {
         Command::Verify(args) => verify::run(&args),
         Command::Inspect(args) => inspect::run(&args),
         Command::Doctor(args) => doctor::run(&args),
+        Command::Sign(args) => sign::run(&args),
     };
     std::process::exit(code);
 }

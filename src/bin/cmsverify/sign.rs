@@ -1,0 +1,94 @@
+//! `cmsverify sign`: the replacement for keystoneclient's
+//! `openssl cms -sign -nosmimecap -nodetach -nocerts -noattr -md DIGEST`.
+
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+use cmsverify::{DigestAlgorithm, SignOptions, Signer};
+
+use crate::io;
+
+/// Output forms of `--outform`.
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum OutForm {
+    /// `-----BEGIN CMS-----` PEM, 64-column lines.
+    Pem,
+    /// DER.
+    Der,
+    /// Keystone PKI token.
+    Token,
+    /// Keystone PKIZ token (zlib level 6).
+    Pkiz,
+}
+
+/// Arguments of `sign`.
+#[derive(clap::Args)]
+pub(crate) struct Args {
+    /// The signing certificate (PEM).
+    #[arg(long)]
+    signer: PathBuf,
+    /// Its unencrypted private key (PEM: PKCS#8, PKCS#1 RSA or SEC1 EC).
+    #[arg(long)]
+    inkey: PathBuf,
+    /// The digest (sha1, sha224, sha256, sha384, sha512).
+    #[arg(long, default_value = "sha256")]
+    md: String,
+    /// The output form.
+    #[arg(long, value_enum, default_value = "pem")]
+    outform: OutForm,
+    /// The content (default: stdin).
+    #[arg(long = "in")]
+    input: Option<PathBuf>,
+    /// Where the message goes (default: stdout).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Add signed attributes (contentType, messageDigest, signingTime).
+    #[arg(long)]
+    signed_attributes: bool,
+    /// Embed the signing certificate.
+    #[arg(long)]
+    embed_certificate: bool,
+    /// Identify the signer by subjectKeyIdentifier.
+    #[arg(long)]
+    keyid: bool,
+    /// Leave the content out (detached signature).
+    #[arg(long)]
+    detached: bool,
+}
+
+/// Runs `sign`; returns the exit code.
+pub(crate) fn run(args: &Args) -> i32 {
+    let Some(digest) = DigestAlgorithm::from_name(&args.md) else {
+        eprintln!("error: unknown digest {:?}", args.md);
+        return 1;
+    };
+    let options = SignOptions {
+        signed_attributes: args.signed_attributes,
+        embed_certificate: args.embed_certificate,
+        subject_key_id: args.keyid,
+        detached: args.detached,
+    };
+    let result = Signer::from_files(&args.signer, &args.inkey).and_then(|signer| {
+        let signer = signer.digest(digest).options(options);
+        let content = io::read_input(args.input.as_deref())?;
+        match args.outform {
+            OutForm::Pem => signer.sign_pem(&content).map(String::into_bytes),
+            OutForm::Der => signer.sign(&content),
+            OutForm::Token => signer.sign_token(&content).map(String::into_bytes),
+            OutForm::Pkiz => signer.sign_pkiz(&content, 6).map(String::into_bytes),
+        }
+    });
+    match result {
+        Ok(message) => match io::write_output(args.out.as_deref(), &message) {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("error: cannot write the message: {e}");
+                5
+            }
+        },
+        Err(e) => {
+            io::report(&e);
+            e.exit_code()
+        }
+    }
+}
