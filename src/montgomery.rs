@@ -237,6 +237,54 @@ mod tests {
         }
     }
 
+    /// Cross-check against the `rsa` crate's raw public operation on many
+    /// random odd moduli (512 to 4096 bits) and exponents.
+    mod against_rsa_crate {
+        use super::super::RsaPublicOp;
+        use proptest::prelude::*;
+        use rsa::BoxedUint;
+
+        fn modulus() -> impl Strategy<Value = Vec<u8>> {
+            prop_oneof![
+                Just(64usize),
+                Just(128),
+                Just(192),
+                Just(256),
+                Just(384),
+                Just(512)
+            ]
+            .prop_flat_map(|len| proptest::collection::vec(any::<u8>(), len))
+            .prop_map(|mut n| {
+                n[0] |= 0x80;
+                *n.last_mut().unwrap() |= 1;
+                n
+            })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+            #[test]
+            fn equals_the_raw_rsa_operation(
+                n in modulus(),
+                e in prop_oneof![Just(3u64), Just(17), Just(65_537), 3u64..u64::MAX],
+                seed in proptest::collection::vec(any::<u8>(), 1..512),
+            ) {
+                let bits = u32::try_from(n.len() * 8).unwrap();
+                let key = rsa::RsaPublicKey::new_unchecked(
+                    BoxedUint::from_be_slice(&n, bits).unwrap(),
+                    BoxedUint::from(e),
+                );
+                let op = RsaPublicOp::new(&n, &e.to_be_bytes()).unwrap();
+                // x below n: at most n.len() - 1 bytes of the seed.
+                let x = &seed[..seed.len().min(n.len() - 1)];
+                let expected = rsa::hazmat::rsa_encrypt(&key, &BoxedUint::from_be_slice(x, bits).unwrap()).unwrap();
+                let expected = expected.to_be_bytes();
+                let ours = op.apply(x).unwrap();
+                prop_assert_eq!(&ours[..], &expected[expected.len() - ours.len()..]);
+            }
+        }
+    }
+
     #[test]
     fn signature_not_below_modulus_is_refused() {
         let mut n = vec![0x80u8; 64];
