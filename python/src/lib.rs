@@ -135,6 +135,15 @@ fn to_verified(py: Python<'_>, v: cmsverify::Verified) -> PyResult<Verified> {
     })
 }
 
+/// Runs a verification with the GIL released; returns the verified content.
+fn content_of(
+    py: Python<'_>,
+    verify: impl FnOnce() -> cmsverify::Result<cmsverify::Verified> + Send,
+) -> PyResult<Py<PyBytes>> {
+    let verified = py.detach(verify).map_err(|e| to_py_err(py, &e))?;
+    Ok(PyBytes::new(py, &verified.content).unbind())
+}
+
 /// Verifies CMS messages and Keystone tokens against a certfile and a CAfile.
 /// Thread-safe; verification releases the GIL.
 #[pyclass(frozen, module = "cmsverify._cmsverify")]
@@ -166,10 +175,7 @@ impl Verifier {
     fn verify(&self, py: Python<'_>, data: Data, inform: &str) -> PyResult<Py<PyBytes>> {
         let form = parse_form(inform)?;
         let data = data.into_bytes();
-        let verified = py
-            .detach(|| self.inner.verify_form(&data, form))
-            .map_err(|e| to_py_err(py, &e))?;
-        Ok(PyBytes::new(py, &verified.content).unbind())
+        content_of(py, || self.inner.verify_form(&data, form))
     }
 
     /// Verifies and returns the content with the signers and their paths.
@@ -191,10 +197,7 @@ impl Verifier {
         content: Vec<u8>,
     ) -> PyResult<Py<PyBytes>> {
         let data = data.into_bytes();
-        let verified = py
-            .detach(|| self.inner.verify_detached(&data, &content))
-            .map_err(|e| to_py_err(py, &e))?;
-        Ok(PyBytes::new(py, &verified.content).unbind())
+        content_of(py, || self.inner.verify_detached(&data, &content))
     }
 }
 
@@ -220,14 +223,7 @@ impl ReloadingVerifier {
     fn verify(&self, py: Python<'_>, data: Data, inform: &str) -> PyResult<Py<PyBytes>> {
         let form = parse_form(inform)?;
         let data = data.into_bytes();
-        let verified = py
-            .detach(|| {
-                self.inner
-                    .current()
-                    .and_then(|v| v.verify_form(&data, form))
-            })
-            .map_err(|e| to_py_err(py, &e))?;
-        Ok(PyBytes::new(py, &verified.content).unbind())
+        content_of(py, || self.inner.current()?.verify_form(&data, form))
     }
 }
 
