@@ -31,31 +31,29 @@ enum Position {
     Top,
 }
 
-/// One check: the OpenSSL code it reproduces, and the check.
+/// One check; the comment above each row names the OpenSSL code it reproduces.
 struct Rule {
-    #[allow(dead_code, reason = "documents the OpenSSL check the row reproduces")]
-    openssl: &'static str,
     check: fn(&Certificate, Position) -> Result<(), CertProblem>,
 }
 
 /// Checks on every certificate, anchor included.
 const EVERY_CERT: &[Rule] = &[
+    // OpenSSL: check_extensions: EXFLAG_CRITICAL -> X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION
     Rule {
-        openssl: "check_extensions: EXFLAG_CRITICAL -> X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION",
         check: |c, _| match &c.extensions().unhandled_critical {
             Some(ext) => Err(CertProblem::UnhandledCriticalExtension(ext.clone())),
             None => Ok(()),
         },
     },
+    // OpenSSL: ossl_x509v3_cache_extensions: EXFLAG_INVALID (certificate unusable)
     Rule {
-        openssl: "ossl_x509v3_cache_extensions: EXFLAG_INVALID (certificate unusable)",
         check: |c, _| match &c.extensions().invalid {
             Some(e) => Err(CertProblem::InvalidExtension(e.clone())),
             None => Ok(()),
         },
     },
+    // OpenSSL: check_extensions: EXFLAG_PROXY -> X509_V_ERR_PROXY_CERTIFICATES_NOT_ALLOWED
     Rule {
-        openssl: "check_extensions: EXFLAG_PROXY -> X509_V_ERR_PROXY_CERTIFICATES_NOT_ALLOWED",
         check: |c, _| {
             if c.extensions().proxy_cert_info {
                 Err(CertProblem::ProxyCertificate)
@@ -64,8 +62,8 @@ const EVERY_CERT: &[Rule] = &[
             }
         },
     },
+    // OpenSSL: check_extensions: X509_check_ca() == 1 for intermediates, != 0 for the top
     Rule {
-        openssl: "check_extensions: X509_check_ca() == 1 for intermediates, != 0 for the top",
         check: |c, pos| match (pos, check_ca(c)) {
             (Position::Leaf, _)
             | (Position::Top, Ok(_))
@@ -80,12 +78,12 @@ const EVERY_CERT: &[Rule] = &[
 
 /// `check_purpose_smime_sign(x, require_ca = 0)` for the signer.
 const SMIME_SIGNER: &[Rule] = &[
+    // OpenSSL: purpose_smime: xku_reject(x, XKU_SMIME)
     Rule {
-        openssl: "purpose_smime: xku_reject(x, XKU_SMIME)",
         check: |c, _| eku_allows_email(c),
     },
+    // OpenSSL: purpose_smime: nsCertType must have NS_SMIME or NS_SSL_CLIENT
     Rule {
-        openssl: "purpose_smime: nsCertType must have NS_SMIME or NS_SSL_CLIENT",
         check: |c, _| match c.extensions().ns_cert_type {
             Some(t) if t & (ns::SMIME | ns::SSL_CLIENT) == 0 => {
                 Err(CertProblem::Purpose(PurposeProblem::NetscapeCertType))
@@ -93,9 +91,8 @@ const SMIME_SIGNER: &[Rule] = &[
             _ => Ok(()),
         },
     },
+    // OpenSSL: check_purpose_smime_sign: ku_reject(x, KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)
     Rule {
-        openssl:
-            "check_purpose_smime_sign: ku_reject(x, KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)",
         check: |c, _| match c.extensions().key_usage {
             Some(k) if k & (ku::DIGITAL_SIGNATURE | ku::NON_REPUDIATION) == 0 => {
                 Err(CertProblem::Purpose(PurposeProblem::KeyUsage))
@@ -107,12 +104,12 @@ const SMIME_SIGNER: &[Rule] = &[
 
 /// `check_purpose_smime_sign(x, require_ca = 1)` for every CA, anchor included.
 const SMIME_CA: &[Rule] = &[
+    // OpenSSL: purpose_smime: xku_reject(x, XKU_SMIME)
     Rule {
-        openssl: "purpose_smime: xku_reject(x, XKU_SMIME)",
         check: |c, _| eku_allows_email(c),
     },
+    // OpenSSL: purpose_smime: check_ca() == 5 requires NS_SMIME_CA
     Rule {
-        openssl: "purpose_smime: check_ca() == 5 requires NS_SMIME_CA",
         check: |c, _| match check_ca(c) {
             Ok(CaKind::NetscapeType)
                 if c.extensions().ns_cert_type.unwrap_or(0) & ns::SMIME_CA == 0 =>
