@@ -3,6 +3,8 @@
 # and runs each briefly so the targets never rot. Long runs: scripts/fuzz.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib.sh
+need_command g++ g++    # libfuzzer-sys compiles libFuzzer (C++)
 seconds=${FUZZ_SMOKE_SECONDS:-10}
 log=$(mktemp)
 for target in $(sed -n 's/^name = "\(.*\)"/\1/p' fuzz/Cargo.toml | grep -v cmsverify-fuzz); do
