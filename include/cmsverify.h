@@ -12,7 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-// Result of every fallible call; values equal `cmsverify`'s exit codes.
+// Result of every fallible call; values equal `cmsverify`'s exit codes
+// and are never reused.
 typedef enum cmsv_status {
   // Success.
   CMSV_OK = 0,
@@ -29,16 +30,21 @@ typedef enum cmsv_status {
 } cmsv_status;
 
 // An error: its status and a message (one sentence naming what failed,
-// followed by a hint when there is one). Owned by the caller, used by one
-// thread at a time; free it with `cmsv_error_free`.
+// followed by a hint when there is one). Owned by the caller; not
+// synchronised, so one thread at a time uses it (it may be handed to
+// another thread). Free it with `cmsv_error_free`.
 typedef struct cmsv_error cmsv_error;
 
-// A verifier: immutable after construction, so one handle may be used by
-// many threads at once. Free it with `cmsv_verifier_free`.
+// A verifier: the certfile and CAfile certificates with the verification
+// policy. Immutable after construction: one handle may be used by many
+// threads at once (`cmsv_verify*` take it `const`). Free it with
+// `cmsv_verifier_free` once no thread uses it any more.
 typedef struct cmsv_verifier cmsv_verifier;
 
-// Bytes owned by the library (the verified content); release them with
-// `cmsv_bytes_free`. `data` is NULL when `len` is 0.
+// Bytes owned by the library (the verified content), filled in by a
+// successful call; release them with `cmsv_bytes_free`, which also zeroes
+// the struct. `data` is NULL when `len` is 0. Plain memory: one thread at a
+// time, any thread may free it.
 typedef struct cmsv_bytes {
   // The bytes.
   uint8_t *data;
@@ -50,23 +56,35 @@ typedef struct cmsv_bytes {
 extern "C" {
 #endif // __cplusplus
 
-// Builds a verifier from a certfile (signer certificates, PEM or DER) and a
-// CAfile (the trust anchors, PEM), as `openssl cms -verify -certfile F
-// -CAfile F` takes them. On success stores the handle in `*out`.
+// Builds a verifier from a certfile (the signer certificates, PEM or DER)
+// and a CAfile (the trust anchors, PEM), as `openssl cms -verify -certfile F
+// -CAfile F` takes them (Keystone: signing_cert.pem and cacert.pem). The
+// files are read once, here. On success stores the handle in `*out`.
+//
+// Returns `CMSV_ERR_USAGE` when `certfile`, `cafile` or `out` is NULL,
+// `CMSV_ERR_CONFIG` when a file cannot be read or holds no usable
+// certificate.
 //
 // # Safety
 // `certfile` and `cafile` are NULL or NUL-terminated strings; `out` is NULL
-// or writable; `err` is NULL or writable.
+// or valid for writes; `err` is NULL or valid for writes.
 enum cmsv_status cmsv_verifier_from_files(const char *certfile,
                                           const char *cafile,
                                           struct cmsv_verifier **out,
                                           struct cmsv_error **err);
 
 // Builds a verifier from certfile and CAfile contents in memory (PEM).
+// `certs_pem` may be NULL with `certs_len` 0 (no untrusted certificates:
+// the message must embed its signer's); `ca_pem` is required. On success
+// stores the handle in `*out`.
+//
+// Returns `CMSV_ERR_USAGE` for a NULL `ca_pem` or `out` (or a NULL
+// `certs_pem` with a length), `CMSV_ERR_CONFIG` when the PEM holds no
+// usable certificate.
 //
 // # Safety
-// `certs_pem` and `ca_pem` are valid for reads of their lengths (or NULL
-// with length 0); `out` and `err` as for `cmsv_verifier_from_files`.
+// `certs_pem` and `ca_pem` are NULL or valid for reads of `certs_len` and
+// `ca_len` bytes; `out` and `err` are NULL or valid for writes.
 enum cmsv_status cmsv_verifier_from_pem(const uint8_t *certs_pem,
                                         size_t certs_len,
                                         const uint8_t *ca_pem,
@@ -74,49 +92,63 @@ enum cmsv_status cmsv_verifier_from_pem(const uint8_t *certs_pem,
                                         struct cmsv_verifier **out,
                                         struct cmsv_error **err);
 
-// Verifies a CMS message (PEM, DER or BER; Keystone tokens are recognised
-// too) and stores the signed content in `*content_out`, to be released with
-// `cmsv_bytes_free`. Safe to call from many threads with one verifier.
+// Verifies a CMS SignedData message given as PEM (`-----BEGIN CMS-----` or
+// `PKCS7`), DER or BER, with embedded content, and stores the signed content
+// in `*content_out`, to be released with `cmsv_bytes_free`. Keystone tokens
+// go to `cmsv_verify_token` (here they are `CMSV_ERR_PARSE`). Many threads
+// may call this at once with one verifier.
+//
+// Returns `CMSV_ERR_USAGE` when `v`, `msg` or `content_out` is NULL,
+// `CMSV_ERR_PARSE` when the message cannot be parsed, `CMSV_ERR_VERIFY` when
+// verification fails.
 //
 // # Safety
-// `v` is NULL or a live verifier; `msg` is valid for reads of `len` bytes;
-// `content_out` is NULL or writable; `err` is NULL or writable.
+// `v` is NULL or a live verifier; `msg` is NULL or valid for reads of `len`
+// bytes; `content_out` is NULL or valid for writes; `err` is NULL or valid
+// for writes.
 enum cmsv_status cmsv_verify(const struct cmsv_verifier *v,
                              const uint8_t *msg,
                              size_t len,
                              struct cmsv_bytes *content_out,
                              struct cmsv_error **err);
 
-// Verifies a Keystone token: a PKI token (`MII...`) or a PKIZ token
-// (`PKIZ_...`), given as `len` bytes of text (no NUL needed).
+// Verifies a Keystone token, a PKI token (`MII...`) or a PKIZ token
+// (`PKIZ_...`), given as `len` bytes of text (no NUL needed; surrounding
+// whitespace is ignored), and stores the signed content (the token's JSON)
+// in `*content_out`, to be released with `cmsv_bytes_free`. Many threads may
+// call this at once with one verifier.
+//
+// Returns the statuses of `cmsv_verify`.
 //
 // # Safety
-// As `cmsv_verify`.
+// As `cmsv_verify`, with `token` for `msg`.
 enum cmsv_status cmsv_verify_token(const struct cmsv_verifier *v,
                                    const char *token,
                                    size_t len,
                                    struct cmsv_bytes *content_out,
                                    struct cmsv_error **err);
 
-// The error's message: valid until `cmsv_error_free`; NULL for a NULL error.
+// The error's message, a NUL-terminated sentence: valid until
+// `cmsv_error_free`; NULL for a NULL error.
 //
 // # Safety
 // `err` is NULL or a live error.
 const char *cmsv_error_message(const struct cmsv_error *err);
 
-// The error's status; `CMSV_ERR_USAGE` for a NULL error.
+// The error's status (never `CMSV_OK`); `CMSV_ERR_USAGE` for a NULL error.
 //
 // # Safety
 // `err` is NULL or a live error.
 enum cmsv_status cmsv_error_status(const struct cmsv_error *err);
 
-// Frees an error; NULL is a no-op.
+// Frees an error and its message; NULL is a no-op.
 //
 // # Safety
 // `err` is NULL or a live error, not used afterwards.
 void cmsv_error_free(struct cmsv_error *err);
 
-// Frees the bytes and zeroes the struct; NULL or already-freed (zeroed) is a no-op.
+// Frees the bytes and zeroes the struct (`data` NULL, `len` 0), so a second
+// call is a no-op; NULL is a no-op.
 //
 // # Safety
 // `b` is NULL or points to a `cmsv_bytes` filled by this library or zeroed.
@@ -128,7 +160,8 @@ void cmsv_bytes_free(struct cmsv_bytes *b);
 // `v` is NULL or a live verifier, not used afterwards.
 void cmsv_verifier_free(struct cmsv_verifier *v);
 
-// The library version, e.g. `"0.1.0"` (static storage).
+// The library version, e.g. `"0.1.0"`: a NUL-terminated string in static
+// storage (never freed).
 const char *cmsv_version(void);
 
 #ifdef __cplusplus

@@ -4,16 +4,20 @@
 //! NULL-safe `_free`; `const` pointers are never mutated; inputs first, then
 //! out-parameters, which are written only on success; the `err`
 //! out-parameter may be NULL and is written only on failure; status values
-//! equal the CLI's exit codes; no panic crosses the boundary (it becomes
-//! `CMSV_ERR_INTERNAL`). This is the only module of the crate with `unsafe`.
+//! equal the CLI's exit codes; NULL where data is required is
+//! `CMSV_ERR_USAGE`; every body runs inside [`boundary!`], so no panic
+//! crosses into C (it becomes `CMSV_ERR_INTERNAL`, or NULL/0 where a function
+//! returns no status). This is the only module of the crate with `unsafe`.
 
 use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 
+use crate::keystone::PKIZ_PREFIX;
 use crate::{Error, InputForm, Verifier};
 
-/// Result of every fallible call; values equal `cmsverify`'s exit codes.
+/// Result of every fallible call; values equal `cmsverify`'s exit codes
+/// and are never reused.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum cmsv_status {
@@ -31,22 +35,27 @@ pub enum cmsv_status {
     CMSV_ERR_INTERNAL = 5,
 }
 
-/// A verifier: immutable after construction, so one handle may be used by
-/// many threads at once. Free it with `cmsv_verifier_free`.
+/// A verifier: the certfile and CAfile certificates with the verification
+/// policy. Immutable after construction: one handle may be used by many
+/// threads at once (`cmsv_verify*` take it `const`). Free it with
+/// `cmsv_verifier_free` once no thread uses it any more.
 pub struct cmsv_verifier {
     inner: Verifier,
 }
 
 /// An error: its status and a message (one sentence naming what failed,
-/// followed by a hint when there is one). Owned by the caller, used by one
-/// thread at a time; free it with `cmsv_error_free`.
+/// followed by a hint when there is one). Owned by the caller; not
+/// synchronised, so one thread at a time uses it (it may be handed to
+/// another thread). Free it with `cmsv_error_free`.
 pub struct cmsv_error {
     status: cmsv_status,
     message: CString,
 }
 
-/// Bytes owned by the library (the verified content); release them with
-/// `cmsv_bytes_free`. `data` is NULL when `len` is 0.
+/// Bytes owned by the library (the verified content), filled in by a
+/// successful call; release them with `cmsv_bytes_free`, which also zeroes
+/// the struct. `data` is NULL when `len` is 0. Plain memory: one thread at a
+/// time, any thread may free it.
 #[repr(C)]
 pub struct cmsv_bytes {
     /// The bytes.
@@ -55,6 +64,12 @@ pub struct cmsv_bytes {
     pub len: usize,
 }
 
+// The handle is shared across threads, so the verifier must be Send + Sync.
+const _: () = {
+    const fn shareable<T: Send + Sync>() {}
+    shareable::<Verifier>();
+};
+
 impl cmsv_error {
     fn new(status: cmsv_status, message: &str) -> Self {
         let message = CString::new(message.replace('\0', " ")).unwrap_or_default();
@@ -62,24 +77,64 @@ impl cmsv_error {
     }
 
     fn from_error(e: &Error) -> Self {
-        let status = match e.exit_code() {
-            2 => cmsv_status::CMSV_ERR_CONFIG,
-            3 => cmsv_status::CMSV_ERR_PARSE,
-            _ => cmsv_status::CMSV_ERR_VERIFY,
-        };
         let text = match e.hint() {
             Some(hint) => format!("{e} (hint: {hint})"),
             None => e.to_string(),
         };
-        Self::new(status, &text)
+        Self::new(status_of(e), &text)
+    }
+
+    fn usage(what: &str) -> Self {
+        Self::new(cmsv_status::CMSV_ERR_USAGE, what)
     }
 }
 
-/// Stores `error` into `*err` when `err` is not NULL and returns its status.
+/// The status for an error: its exit code, which the core keeps in 2..=4.
+fn status_of(e: &Error) -> cmsv_status {
+    match e.exit_code() {
+        1 => cmsv_status::CMSV_ERR_USAGE,
+        2 => cmsv_status::CMSV_ERR_CONFIG,
+        3 => cmsv_status::CMSV_ERR_PARSE,
+        4 => cmsv_status::CMSV_ERR_VERIFY,
+        _ => cmsv_status::CMSV_ERR_INTERNAL,
+    }
+}
+
+/// The panic boundary every exported body runs in (rustls-ffi's
+/// `ffi_panic_boundary!`).
+///
+/// - `boundary!(err, { body })`: `body` evaluates to `Result<(), cmsv_error>`;
+///   gives `CMSV_OK`, or the error's status with the error stored in `*err`
+///   (when `err` is not NULL); a panic gives `CMSV_ERR_INTERNAL`.
+/// - `boundary!(default = d, { body })`: gives `body`'s value, or `d` on panic.
+macro_rules! boundary {
+    (default = $default:expr, $body:block) => {
+        catch_unwind(AssertUnwindSafe(|| $body)).unwrap_or($default)
+    };
+    ($err:expr, $body:block) => {{
+        let err: *mut *mut cmsv_error = $err;
+        let result = catch_unwind(AssertUnwindSafe(|| -> Result<(), cmsv_error> { $body }));
+        // SAFETY: every export taking `err` documents it as NULL or writable.
+        unsafe { finish(err, result) }
+    }};
+}
+
+/// Turns a body's outcome into a status, storing any error in `*err`.
 ///
 /// # Safety
 /// `err` is NULL or valid for writes.
-unsafe fn fail(err: *mut *mut cmsv_error, error: cmsv_error) -> cmsv_status {
+unsafe fn finish(
+    err: *mut *mut cmsv_error,
+    result: std::thread::Result<Result<(), cmsv_error>>,
+) -> cmsv_status {
+    let error = match result {
+        Ok(Ok(())) => return cmsv_status::CMSV_OK,
+        Ok(Err(error)) => error,
+        Err(_panic) => cmsv_error::new(
+            cmsv_status::CMSV_ERR_INTERNAL,
+            "internal error in cmsverify (a panic was caught); please report it",
+        ),
+    };
     let status = error.status;
     if !err.is_null() {
         // SAFETY: the caller guarantees `err` is valid for writes.
@@ -88,67 +143,74 @@ unsafe fn fail(err: *mut *mut cmsv_error, error: cmsv_error) -> cmsv_status {
     status
 }
 
-/// Runs `body` so that no panic unwinds into C.
-fn boundary(
-    err: *mut *mut cmsv_error,
-    body: impl FnOnce() -> Result<(), cmsv_error>,
-) -> cmsv_status {
-    match catch_unwind(AssertUnwindSafe(body)) {
-        Ok(Ok(())) => cmsv_status::CMSV_OK,
-        // SAFETY: every exported function documents `err` as NULL or writable.
-        Ok(Err(e)) => unsafe { fail(err, e) },
-        Err(_) => unsafe {
-            fail(
-                err,
-                cmsv_error::new(
-                    cmsv_status::CMSV_ERR_INTERNAL,
-                    "internal error: a panic was caught",
-                ),
-            )
-        },
-    }
-}
-
-fn usage(what: &str) -> cmsv_error {
-    cmsv_error::new(cmsv_status::CMSV_ERR_USAGE, what)
-}
-
-/// Borrows `len` bytes at `ptr` (NULL allowed only when `len` is 0).
+/// Borrows `len` bytes at `ptr`. NULL is allowed only when `optional` and
+/// `len` is 0 (an absent input); otherwise NULL is a usage error.
 ///
 /// # Safety
 /// `ptr` is NULL or valid for reads of `len` bytes for the returned lifetime.
-unsafe fn slice<'a>(ptr: *const u8, len: usize, name: &str) -> Result<&'a [u8], cmsv_error> {
+unsafe fn slice<'a>(
+    ptr: *const u8,
+    len: usize,
+    name: &str,
+    optional: bool,
+) -> Result<&'a [u8], cmsv_error> {
     if ptr.is_null() {
-        return if len == 0 {
+        return if optional && len == 0 {
             Ok(&[])
         } else {
-            Err(usage(&format!("{name} is NULL")))
+            Err(cmsv_error::usage(&format!("{name} is NULL")))
         };
     }
     // SAFETY: guaranteed by the caller.
     Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
 }
 
-/// Borrows a NUL-terminated path.
+/// Reads a NUL-terminated path (bytes as they are on Unix).
 ///
 /// # Safety
 /// `ptr` is NULL or a valid NUL-terminated string.
 unsafe fn path(ptr: *const c_char, name: &str) -> Result<PathBuf, cmsv_error> {
     if ptr.is_null() {
-        return Err(usage(&format!("{name} is NULL")));
+        return Err(cmsv_error::usage(&format!("{name} is NULL")));
     }
     // SAFETY: guaranteed by the caller.
     let text = unsafe { CStr::from_ptr(ptr) };
-    Ok(PathBuf::from(text.to_string_lossy().into_owned()))
+    #[cfg(unix)]
+    let path = {
+        use std::os::unix::ffi::OsStrExt;
+        PathBuf::from(std::ffi::OsStr::from_bytes(text.to_bytes()))
+    };
+    #[cfg(not(unix))]
+    let path = PathBuf::from(text.to_string_lossy().into_owned());
+    Ok(path)
 }
 
-/// Builds a verifier from a certfile (signer certificates, PEM or DER) and a
-/// CAfile (the trust anchors, PEM), as `openssl cms -verify -certfile F
-/// -CAfile F` takes them. On success stores the handle in `*out`.
+/// Stores a new verifier handle in `*out`.
+///
+/// # Safety
+/// `out` is NULL or valid for writes.
+unsafe fn store_verifier(
+    out: *mut *mut cmsv_verifier,
+    built: crate::Result<Verifier>,
+) -> Result<(), cmsv_error> {
+    let inner = built.map_err(|e| cmsv_error::from_error(&e))?;
+    // SAFETY: checked non-NULL by the callers, writable by contract.
+    unsafe { *out = Box::into_raw(Box::new(cmsv_verifier { inner })) };
+    Ok(())
+}
+
+/// Builds a verifier from a certfile (the signer certificates, PEM or DER)
+/// and a CAfile (the trust anchors, PEM), as `openssl cms -verify -certfile F
+/// -CAfile F` takes them (Keystone: signing_cert.pem and cacert.pem). The
+/// files are read once, here. On success stores the handle in `*out`.
+///
+/// Returns `CMSV_ERR_USAGE` when `certfile`, `cafile` or `out` is NULL,
+/// `CMSV_ERR_CONFIG` when a file cannot be read or holds no usable
+/// certificate.
 ///
 /// # Safety
 /// `certfile` and `cafile` are NULL or NUL-terminated strings; `out` is NULL
-/// or writable; `err` is NULL or writable.
+/// or valid for writes; `err` is NULL or valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cmsv_verifier_from_files(
     certfile: *const c_char,
@@ -156,25 +218,29 @@ pub unsafe extern "C" fn cmsv_verifier_from_files(
     out: *mut *mut cmsv_verifier,
     err: *mut *mut cmsv_error,
 ) -> cmsv_status {
-    boundary(err, || {
+    boundary!(err, {
         // SAFETY: documented preconditions.
         let (certfile, cafile) = unsafe { (path(certfile, "certfile")?, path(cafile, "cafile")?) };
         if out.is_null() {
-            return Err(usage("out is NULL"));
+            return Err(cmsv_error::usage("out is NULL"));
         }
-        let inner =
-            Verifier::from_files(certfile, cafile).map_err(|e| cmsv_error::from_error(&e))?;
         // SAFETY: `out` is non-NULL and writable.
-        unsafe { *out = Box::into_raw(Box::new(cmsv_verifier { inner })) };
-        Ok(())
+        unsafe { store_verifier(out, Verifier::from_files(certfile, cafile)) }
     })
 }
 
 /// Builds a verifier from certfile and CAfile contents in memory (PEM).
+/// `certs_pem` may be NULL with `certs_len` 0 (no untrusted certificates:
+/// the message must embed its signer's); `ca_pem` is required. On success
+/// stores the handle in `*out`.
+///
+/// Returns `CMSV_ERR_USAGE` for a NULL `ca_pem` or `out` (or a NULL
+/// `certs_pem` with a length), `CMSV_ERR_CONFIG` when the PEM holds no
+/// usable certificate.
 ///
 /// # Safety
-/// `certs_pem` and `ca_pem` are valid for reads of their lengths (or NULL
-/// with length 0); `out` and `err` as for `cmsv_verifier_from_files`.
+/// `certs_pem` and `ca_pem` are NULL or valid for reads of `certs_len` and
+/// `ca_len` bytes; `out` and `err` are NULL or valid for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cmsv_verifier_from_pem(
     certs_pem: *const u8,
@@ -184,30 +250,59 @@ pub unsafe extern "C" fn cmsv_verifier_from_pem(
     out: *mut *mut cmsv_verifier,
     err: *mut *mut cmsv_error,
 ) -> cmsv_status {
-    boundary(err, || {
+    boundary!(err, {
         // SAFETY: documented preconditions.
         let (certs, ca) = unsafe {
             (
-                slice(certs_pem, certs_len, "certs_pem")?,
-                slice(ca_pem, ca_len, "ca_pem")?,
+                slice(certs_pem, certs_len, "certs_pem", true)?,
+                slice(ca_pem, ca_len, "ca_pem", false)?,
             )
         };
         if out.is_null() {
-            return Err(usage("out is NULL"));
+            return Err(cmsv_error::usage("out is NULL"));
         }
         let builder = if certs.is_empty() {
             Ok(Verifier::builder())
         } else {
             Verifier::builder().certfile_pem(certs)
         };
-        let inner = builder
+        let built = builder
             .and_then(|b| b.cafile_pem(ca))
-            .and_then(|b| b.build())
-            .map_err(|e| cmsv_error::from_error(&e))?;
+            .and_then(|b| b.build());
         // SAFETY: `out` is non-NULL and writable.
-        unsafe { *out = Box::into_raw(Box::new(cmsv_verifier { inner })) };
-        Ok(())
+        unsafe { store_verifier(out, built) }
     })
+}
+
+/// The form of a CMS message for `cmsv_verify`: PEM when it has a PEM
+/// BEGIN line, else DER/BER. Keystone tokens are refused with a pointer to
+/// `cmsv_verify_token`, so each function accepts exactly its documented forms.
+fn cms_form(msg: &[u8]) -> Result<InputForm, cmsv_error> {
+    let text = msg.trim_ascii_start();
+    if text.first() == Some(&0x30) {
+        Ok(InputForm::Der)
+    } else if text.windows(11).any(|w| w == b"-----BEGIN ") {
+        Ok(InputForm::Pem)
+    } else if text.starts_with(PKIZ_PREFIX.as_bytes()) || text.starts_with(b"MII") {
+        Err(cmsv_error::new(
+            cmsv_status::CMSV_ERR_PARSE,
+            "the message is a Keystone token, not CMS in PEM, DER or BER (hint: verify tokens with cmsv_verify_token)",
+        ))
+    } else {
+        Ok(InputForm::Der)
+    }
+}
+
+/// The form of a Keystone token for `cmsv_verify_token`: PKIZ when it starts
+/// with `PKIZ_`, else a PKI token.
+fn token_form(token: &[u8]) -> Result<InputForm, cmsv_error> {
+    Ok(
+        if token.trim_ascii_start().starts_with(PKIZ_PREFIX.as_bytes()) {
+            InputForm::Pkiz
+        } else {
+            InputForm::Token
+        },
+    )
 }
 
 /// Shared body of the verify functions.
@@ -218,21 +313,21 @@ unsafe fn verify_into(
     v: *const cmsv_verifier,
     msg: *const u8,
     len: usize,
-    form: impl FnOnce(&[u8]) -> InputForm,
+    form: fn(&[u8]) -> Result<InputForm, cmsv_error>,
     content_out: *mut cmsv_bytes,
     err: *mut *mut cmsv_error,
 ) -> cmsv_status {
-    boundary(err, || {
+    boundary!(err, {
         // SAFETY: `v` is NULL or a live handle from a constructor.
-        let v = unsafe { v.as_ref() }.ok_or_else(|| usage("verifier is NULL"))?;
+        let v = unsafe { v.as_ref() }.ok_or_else(|| cmsv_error::usage("verifier is NULL"))?;
         // SAFETY: documented preconditions.
-        let msg = unsafe { slice(msg, len, "msg")? };
+        let msg = unsafe { slice(msg, len, "message", false)? };
         if content_out.is_null() {
-            return Err(usage("content_out is NULL"));
+            return Err(cmsv_error::usage("content_out is NULL"));
         }
         let verified = v
             .inner
-            .verify_form(msg, form(msg))
+            .verify_form(msg, form(msg)?)
             .map_err(|e| cmsv_error::from_error(&e))?;
         let len = verified.content.len();
         let data = if len == 0 {
@@ -246,13 +341,20 @@ unsafe fn verify_into(
     })
 }
 
-/// Verifies a CMS message (PEM, DER or BER; Keystone tokens are recognised
-/// too) and stores the signed content in `*content_out`, to be released with
-/// `cmsv_bytes_free`. Safe to call from many threads with one verifier.
+/// Verifies a CMS SignedData message given as PEM (`-----BEGIN CMS-----` or
+/// `PKCS7`), DER or BER, with embedded content, and stores the signed content
+/// in `*content_out`, to be released with `cmsv_bytes_free`. Keystone tokens
+/// go to `cmsv_verify_token` (here they are `CMSV_ERR_PARSE`). Many threads
+/// may call this at once with one verifier.
+///
+/// Returns `CMSV_ERR_USAGE` when `v`, `msg` or `content_out` is NULL,
+/// `CMSV_ERR_PARSE` when the message cannot be parsed, `CMSV_ERR_VERIFY` when
+/// verification fails.
 ///
 /// # Safety
-/// `v` is NULL or a live verifier; `msg` is valid for reads of `len` bytes;
-/// `content_out` is NULL or writable; `err` is NULL or writable.
+/// `v` is NULL or a live verifier; `msg` is NULL or valid for reads of `len`
+/// bytes; `content_out` is NULL or valid for writes; `err` is NULL or valid
+/// for writes.
 #[no_mangle]
 pub unsafe extern "C" fn cmsv_verify(
     v: *const cmsv_verifier,
@@ -262,14 +364,19 @@ pub unsafe extern "C" fn cmsv_verify(
     err: *mut *mut cmsv_error,
 ) -> cmsv_status {
     // SAFETY: forwarded preconditions.
-    unsafe { verify_into(v, msg, len, |_| InputForm::Auto, content_out, err) }
+    unsafe { verify_into(v, msg, len, cms_form, content_out, err) }
 }
 
-/// Verifies a Keystone token: a PKI token (`MII...`) or a PKIZ token
-/// (`PKIZ_...`), given as `len` bytes of text (no NUL needed).
+/// Verifies a Keystone token, a PKI token (`MII...`) or a PKIZ token
+/// (`PKIZ_...`), given as `len` bytes of text (no NUL needed; surrounding
+/// whitespace is ignored), and stores the signed content (the token's JSON)
+/// in `*content_out`, to be released with `cmsv_bytes_free`. Many threads may
+/// call this at once with one verifier.
+///
+/// Returns the statuses of `cmsv_verify`.
 ///
 /// # Safety
-/// As `cmsv_verify`.
+/// As `cmsv_verify`, with `token` for `msg`.
 #[no_mangle]
 pub unsafe extern "C" fn cmsv_verify_token(
     v: *const cmsv_verifier,
@@ -278,71 +385,68 @@ pub unsafe extern "C" fn cmsv_verify_token(
     content_out: *mut cmsv_bytes,
     err: *mut *mut cmsv_error,
 ) -> cmsv_status {
-    let form = |t: &[u8]| {
-        if t.trim_ascii_start()
-            .starts_with(crate::keystone::PKIZ_PREFIX.as_bytes())
-        {
-            InputForm::Pkiz
-        } else {
-            InputForm::Token
-        }
-    };
     // SAFETY: forwarded preconditions.
-    unsafe { verify_into(v, token.cast::<u8>(), len, form, content_out, err) }
+    unsafe { verify_into(v, token.cast::<u8>(), len, token_form, content_out, err) }
 }
 
-/// The error's message: valid until `cmsv_error_free`; NULL for a NULL error.
+/// The error's message, a NUL-terminated sentence: valid until
+/// `cmsv_error_free`; NULL for a NULL error.
 ///
 /// # Safety
 /// `err` is NULL or a live error.
 #[no_mangle]
 pub unsafe extern "C" fn cmsv_error_message(err: *const cmsv_error) -> *const c_char {
-    catch_unwind(|| {
+    boundary!(default = std::ptr::null(), {
         // SAFETY: `err` is NULL or live.
         unsafe { err.as_ref() }.map_or(std::ptr::null(), |e| e.message.as_ptr())
     })
-    .unwrap_or(std::ptr::null())
 }
 
-/// The error's status; `CMSV_ERR_USAGE` for a NULL error.
+/// The error's status (never `CMSV_OK`); `CMSV_ERR_USAGE` for a NULL error.
 ///
 /// # Safety
 /// `err` is NULL or a live error.
 #[no_mangle]
 pub unsafe extern "C" fn cmsv_error_status(err: *const cmsv_error) -> cmsv_status {
-    // SAFETY: `err` is NULL or live.
-    unsafe { err.as_ref() }.map_or(cmsv_status::CMSV_ERR_USAGE, |e| e.status)
+    boundary!(default = cmsv_status::CMSV_ERR_INTERNAL, {
+        // SAFETY: `err` is NULL or live.
+        unsafe { err.as_ref() }.map_or(cmsv_status::CMSV_ERR_USAGE, |e| e.status)
+    })
 }
 
-/// Frees an error; NULL is a no-op.
+/// Frees an error and its message; NULL is a no-op.
 ///
 /// # Safety
 /// `err` is NULL or a live error, not used afterwards.
 #[no_mangle]
 pub unsafe extern "C" fn cmsv_error_free(err: *mut cmsv_error) {
-    if !err.is_null() {
-        // SAFETY: the error came from Box::into_raw and is freed once.
-        let _ = catch_unwind(|| drop(unsafe { Box::from_raw(err) }));
-    }
+    boundary!(default = (), {
+        if !err.is_null() {
+            // SAFETY: the error came from Box::into_raw and is freed once.
+            drop(unsafe { Box::from_raw(err) });
+        }
+    })
 }
 
-/// Frees the bytes and zeroes the struct; NULL or already-freed (zeroed) is a no-op.
+/// Frees the bytes and zeroes the struct (`data` NULL, `len` 0), so a second
+/// call is a no-op; NULL is a no-op.
 ///
 /// # Safety
 /// `b` is NULL or points to a `cmsv_bytes` filled by this library or zeroed.
 #[no_mangle]
 pub unsafe extern "C" fn cmsv_bytes_free(b: *mut cmsv_bytes) {
-    // SAFETY: `b` is NULL or valid.
-    let Some(b) = (unsafe { b.as_mut() }) else {
-        return;
-    };
-    if !b.data.is_null() {
-        let raw = std::ptr::slice_from_raw_parts_mut(b.data, b.len);
-        // SAFETY: data/len came from a boxed slice of this library.
-        let _ = catch_unwind(|| drop(unsafe { Box::from_raw(raw) }));
-    }
-    b.data = std::ptr::null_mut();
-    b.len = 0;
+    boundary!(default = (), {
+        // SAFETY: `b` is NULL or valid for reads and writes.
+        if let Some(b) = unsafe { b.as_mut() } {
+            if !b.data.is_null() {
+                let raw = std::ptr::slice_from_raw_parts_mut(b.data, b.len);
+                // SAFETY: data/len came from a boxed slice of this library.
+                drop(unsafe { Box::from_raw(raw) });
+            }
+            b.data = std::ptr::null_mut();
+            b.len = 0;
+        }
+    })
 }
 
 /// Frees a verifier; NULL is a no-op. No other thread may be using it.
@@ -351,15 +455,154 @@ pub unsafe extern "C" fn cmsv_bytes_free(b: *mut cmsv_bytes) {
 /// `v` is NULL or a live verifier, not used afterwards.
 #[no_mangle]
 pub unsafe extern "C" fn cmsv_verifier_free(v: *mut cmsv_verifier) {
-    if !v.is_null() {
-        // SAFETY: the verifier came from Box::into_raw and is freed once.
-        let _ = catch_unwind(|| drop(unsafe { Box::from_raw(v) }));
-    }
+    boundary!(default = (), {
+        if !v.is_null() {
+            // SAFETY: the verifier came from Box::into_raw and is freed once.
+            drop(unsafe { Box::from_raw(v) });
+        }
+    })
 }
 
-/// The library version, e.g. `"0.1.0"` (static storage).
+/// The library version, e.g. `"0.1.0"`: a NUL-terminated string in static
+/// storage (never freed).
 #[no_mangle]
 pub extern "C" fn cmsv_version() -> *const c_char {
-    const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
-    VERSION.as_ptr().cast::<c_char>()
+    const VERSION: &CStr =
+        match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
+            Ok(v) => v,
+            Err(_) => panic!("the version has no NUL"),
+        };
+    boundary!(default = std::ptr::null(), { VERSION.as_ptr() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CERTS: &[u8] = include_bytes!("../tests/data/keystone/signing_cert.pem");
+    const CA: &[u8] = include_bytes!("../tests/data/keystone/cacert.pem");
+    const PKI: &[u8] = include_bytes!("../tests/data/keystone/token.pki");
+    const PEM: &[u8] = include_bytes!("../tests/data/keystone/token.pem");
+    const JSON: &[u8] = include_bytes!("../tests/data/keystone/token.json");
+
+    fn verifier() -> *mut cmsv_verifier {
+        let mut v = std::ptr::null_mut();
+        let status = unsafe {
+            cmsv_verifier_from_pem(
+                CERTS.as_ptr(),
+                CERTS.len(),
+                CA.as_ptr(),
+                CA.len(),
+                &mut v,
+                std::ptr::null_mut(),
+            )
+        };
+        assert_eq!(status, cmsv_status::CMSV_OK);
+        v
+    }
+
+    #[test]
+    fn a_panic_becomes_internal_and_stores_an_error() {
+        let mut err: *mut cmsv_error = std::ptr::null_mut();
+        let status = boundary!(&mut err, { panic!("boom") });
+        assert_eq!(status, cmsv_status::CMSV_ERR_INTERNAL);
+        assert_eq!(
+            unsafe { cmsv_error_status(err) },
+            cmsv_status::CMSV_ERR_INTERNAL
+        );
+        let message = unsafe { CStr::from_ptr(cmsv_error_message(err)) };
+        assert!(message.to_str().unwrap().contains("panic"));
+        unsafe { cmsv_error_free(err) };
+        let null: *const c_char = boundary!(default = std::ptr::null(), { panic!("boom") });
+        assert!(null.is_null());
+    }
+
+    #[test]
+    fn verifies_both_apis_and_frees() {
+        let v = verifier();
+        for (msg, token, expected) in [
+            (PEM, false, cmsv_status::CMSV_OK),
+            (PKI, true, cmsv_status::CMSV_OK),
+            (PKI, false, cmsv_status::CMSV_ERR_PARSE),
+            (PEM, true, cmsv_status::CMSV_ERR_PARSE),
+        ] {
+            let mut out = cmsv_bytes {
+                data: std::ptr::null_mut(),
+                len: 0,
+            };
+            let mut err = std::ptr::null_mut();
+            let status = unsafe {
+                if token {
+                    cmsv_verify_token(v, msg.as_ptr().cast(), msg.len(), &mut out, &mut err)
+                } else {
+                    cmsv_verify(v, msg.as_ptr(), msg.len(), &mut out, &mut err)
+                }
+            };
+            assert_eq!(status, expected);
+            if status == cmsv_status::CMSV_OK {
+                assert!(err.is_null());
+                let content = unsafe { std::slice::from_raw_parts(out.data, out.len) };
+                assert_eq!(content, JSON);
+            } else {
+                assert!(out.data.is_null());
+                assert_eq!(unsafe { cmsv_error_status(err) }, status);
+            }
+            unsafe {
+                cmsv_bytes_free(&mut out);
+                cmsv_error_free(err);
+            }
+            assert!(out.data.is_null() && out.len == 0);
+        }
+        unsafe { cmsv_verifier_free(v) };
+    }
+
+    #[test]
+    fn null_inputs_are_usage_errors() {
+        let v = verifier();
+        let mut out = cmsv_bytes {
+            data: std::ptr::null_mut(),
+            len: 0,
+        };
+        let none = std::ptr::null_mut();
+        unsafe {
+            assert_eq!(
+                cmsv_verify(v, std::ptr::null(), 0, &mut out, none),
+                cmsv_status::CMSV_ERR_USAGE
+            );
+            assert_eq!(
+                cmsv_verify_token(
+                    std::ptr::null(),
+                    PKI.as_ptr().cast(),
+                    PKI.len(),
+                    &mut out,
+                    none
+                ),
+                cmsv_status::CMSV_ERR_USAGE
+            );
+            let mut w = std::ptr::null_mut();
+            assert_eq!(
+                cmsv_verifier_from_pem(
+                    CERTS.as_ptr(),
+                    CERTS.len(),
+                    std::ptr::null(),
+                    0,
+                    &mut w,
+                    none
+                ),
+                cmsv_status::CMSV_ERR_USAGE
+            );
+            assert!(w.is_null());
+            assert_eq!(
+                cmsv_verifier_from_files(std::ptr::null(), std::ptr::null(), &mut w, none),
+                cmsv_status::CMSV_ERR_USAGE
+            );
+            cmsv_verifier_free(v);
+        }
+    }
+
+    #[test]
+    fn version_is_the_crate_version() {
+        let version = unsafe { CStr::from_ptr(cmsv_version()) };
+        assert_eq!(version.to_str().unwrap(), env!("CARGO_PKG_VERSION"));
+    }
 }

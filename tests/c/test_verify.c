@@ -42,15 +42,18 @@ static unsigned char *read_file(const char *path, size_t *len) {
 static unsigned char *expected;
 static size_t expected_len;
 
-static int verifies_to_expected(const cmsv_verifier *v, const char *path, int token) {
+/* Verifies `path` (as a token or a CMS message) and compares the content
+ * with `want`; the error stays NULL and the content is freed and zeroed. */
+static int verifies_to(const cmsv_verifier *v, const char *path, int token,
+                       const unsigned char *want, size_t want_len) {
     size_t len;
     unsigned char *msg = read_file(path, &len);
     cmsv_bytes out = {0};
     cmsv_error *err = NULL;
     cmsv_status s = token ? cmsv_verify_token(v, (const char *)msg, len, &out, &err)
                           : cmsv_verify(v, msg, len, &out, &err);
-    int ok = s == CMSV_OK && err == NULL && out.len == expected_len &&
-             memcmp(out.data, expected, expected_len) == 0;
+    int ok = s == CMSV_OK && err == NULL && out.len == want_len && out.data != NULL &&
+             memcmp(out.data, want, want_len) == 0;
     if (!ok) {
         fprintf(stderr, "%s: status %d: %s\n", path, (int)s,
                 err ? cmsv_error_message(err) : "(no error)");
@@ -62,26 +65,56 @@ static int verifies_to_expected(const cmsv_verifier *v, const char *path, int to
     return ok;
 }
 
-static cmsv_status status_of(const cmsv_verifier *v, const char *path, char *message, size_t cap) {
+static int verifies_to_expected(const cmsv_verifier *v, const char *path, int token) {
+    return verifies_to(v, path, token, expected, expected_len);
+}
+
+/* Verifies `path` (as a token or a CMS message) expecting failure; checks
+ * that the out-parameter is untouched and the error matches the status, and
+ * copies the error message. */
+static cmsv_status status_of(const cmsv_verifier *v, const char *path, int token, char *message,
+                             size_t cap) {
     size_t len;
     unsigned char *msg = read_file(path, &len);
     cmsv_bytes out = {(uint8_t *)0x1, 12345};
     cmsv_error *err = NULL;
-    cmsv_status s = cmsv_verify(v, msg, len, &out, &err);
+    cmsv_status s = token ? cmsv_verify_token(v, (const char *)msg, len, &out, &err)
+                          : cmsv_verify(v, msg, len, &out, &err);
+    message[0] = 0;
     if (s != CMSV_OK) {
         CHECK(out.data == (uint8_t *)0x1 && out.len == 12345); /* untouched on failure */
         CHECK(err != NULL && cmsv_error_status(err) == s);
+        CHECK(err != NULL && strlen(cmsv_error_message(err)) > 0);
         snprintf(message, cap, "%s", cmsv_error_message(err));
+    } else {
+        cmsv_bytes_free(&out);
     }
     cmsv_error_free(err);
     free(msg);
     return s;
 }
 
+static cmsv_verifier *from_files(const char *certfile, const char *cafile) {
+    cmsv_verifier *v = NULL;
+    cmsv_error *err = NULL;
+    cmsv_status s = cmsv_verifier_from_files(certfile, cafile, &v, &err);
+    if (s != CMSV_OK) {
+        fprintf(stderr, "%s, %s: status %d: %s\n", certfile, cafile, (int)s,
+                cmsv_error_message(err));
+        cmsv_error_free(err);
+        exit(1);
+    }
+    CHECK(v != NULL && err == NULL);
+    return v;
+}
+
+/* Each thread verifies the three forms over and over with the shared verifier. */
 static void *worker(void *arg) {
     const cmsv_verifier *v = arg;
-    for (int i = 0; i < 50; i++) {
-        if (!verifies_to_expected(v, K "token.pki", 1)) {
+    for (int i = 0; i < 25; i++) {
+        if (!verifies_to_expected(v, K "token.pki", 1) ||
+            !verifies_to_expected(v, K "token.pkiz", 1) ||
+            !verifies_to_expected(v, K "token.pem", 0)) {
             return (void *)1;
         }
     }
@@ -90,60 +123,133 @@ static void *worker(void *arg) {
 
 int main(void) {
     expected = read_file(K "token.json", &expected_len);
-    CHECK(strlen(cmsv_version()) > 0);
+    CHECK(strcmp(cmsv_version(), "") != 0);
 
-    cmsv_verifier *v = NULL;
-    cmsv_error *err = NULL;
-    CHECK(cmsv_verifier_from_files(K "signing_cert.pem", K "cacert.pem", &v, &err) == CMSV_OK);
-    CHECK(v != NULL && err == NULL);
+    cmsv_verifier *v = from_files(K "signing_cert.pem", K "cacert.pem");
+    char message[1024];
 
-    /* Fixtures in every form. */
+    /* Fixtures in every form: CMS as PEM and DER, BER (indefinite lengths,
+     * PEM-wrapped), PKI and PKIZ tokens. */
     CHECK(verifies_to_expected(v, K "token.pem", 0));
     CHECK(verifies_to_expected(v, K "token.der", 0));
     CHECK(verifies_to_expected(v, K "token.pki", 1));
     CHECK(verifies_to_expected(v, K "token.pkiz", 1));
+    {
+        const char *s = "tests/data/scenarios/G19-ber-stream/";
+        char certfile[256], cafile[256], msg[256];
+        snprintf(certfile, sizeof certfile, "%scertfile.pem", s);
+        snprintf(cafile, sizeof cafile, "%scafile.pem", s);
+        snprintf(msg, sizeof msg, "%smessage.pem", s);
+        cmsv_verifier *ber = from_files(certfile, cafile);
+        size_t content_len;
+        snprintf(msg, sizeof msg, "%scontent.bin", s);
+        unsigned char *content = read_file(msg, &content_len);
+        snprintf(msg, sizeof msg, "%smessage.pem", s);
+        CHECK(verifies_to(ber, msg, 0, content, content_len));
+        free(content);
+        cmsv_verifier_free(ber);
+    }
 
-    /* Status codes. */
-    char message[1024];
-    CHECK(status_of(v, K "token.json", message, sizeof message) == CMSV_ERR_PARSE);
-    CHECK(status_of(v, K "other/token.pem", message, sizeof message) == CMSV_ERR_VERIFY);
+    /* CMSV_ERR_PARSE (3): garbage, and each function refuses the other's forms. */
+    CHECK(status_of(v, K "token.json", 0, message, sizeof message) == CMSV_ERR_PARSE);
+    CHECK(status_of(v, K "token.json", 1, message, sizeof message) == CMSV_ERR_PARSE);
+    CHECK(status_of(v, K "token.pki", 0, message, sizeof message) == CMSV_ERR_PARSE);
+    CHECK(strstr(message, "cmsv_verify_token") != NULL);
+    CHECK(status_of(v, K "token.pkiz", 0, message, sizeof message) == CMSV_ERR_PARSE);
+    CHECK(status_of(v, K "token.pem", 1, message, sizeof message) == CMSV_ERR_PARSE);
+
+    /* CMSV_ERR_VERIFY (4): a token of another Keystone (signer not in the
+     * certfile), our signer with another Keystone's CA (no path), an expired
+     * signer, and no certfile at all. */
+    CHECK(status_of(v, K "other/token.pem", 0, message, sizeof message) == CMSV_ERR_VERIFY);
     CHECK(strstr(message, "neither in the certfile") != NULL);
+    CHECK(status_of(v, K "other/token.pkiz", 1, message, sizeof message) == CMSV_ERR_VERIFY);
+    cmsv_verifier *wrong_ca = from_files(K "signing_cert.pem", K "other/cacert.pem");
+    CHECK(status_of(wrong_ca, K "token.pki", 1, message, sizeof message) == CMSV_ERR_VERIFY);
+    cmsv_verifier_free(wrong_ca);
+    cmsv_verifier *expired = from_files("tests/data/scenarios/C01-leaf-expired/certfile.pem",
+                                        "tests/data/scenarios/C01-leaf-expired/cafile.pem");
+    CHECK(status_of(expired, "tests/data/scenarios/C01-leaf-expired/message.pem", 0, message,
+                    sizeof message) == CMSV_ERR_VERIFY);
+    CHECK(strstr(message, "expired") != NULL);
+    cmsv_verifier_free(expired);
+
+    /* CMSV_ERR_CONFIG (2): a missing file; *out stays untouched; err may be NULL. */
+    cmsv_error *err = NULL;
     cmsv_verifier *none = NULL;
-    CHECK(cmsv_verifier_from_files("/nonexistent.pem", K "cacert.pem", &none, &err) == CMSV_ERR_CONFIG);
+    CHECK(cmsv_verifier_from_files("/nonexistent/signing_cert.pem", K "cacert.pem", &none, &err) ==
+          CMSV_ERR_CONFIG);
     CHECK(none == NULL && err != NULL);
-    CHECK(strstr(cmsv_error_message(err), "/nonexistent.pem") != NULL);
+    CHECK(cmsv_error_status(err) == CMSV_ERR_CONFIG);
+    CHECK(strstr(cmsv_error_message(err), "/nonexistent/signing_cert.pem") != NULL);
     cmsv_error_free(err);
     err = NULL;
-    /* err may be NULL. */
-    CHECK(cmsv_verifier_from_files("/nonexistent.pem", K "cacert.pem", &none, NULL) == CMSV_ERR_CONFIG);
+    CHECK(cmsv_verifier_from_files(K "signing_cert.pem", "/nonexistent/cacert.pem", &none, NULL) ==
+          CMSV_ERR_CONFIG);
+    CHECK(cmsv_verifier_from_files(K "token.json", K "cacert.pem", &none, NULL) == CMSV_ERR_CONFIG);
+    CHECK(none == NULL);
 
-    /* NULL handling. */
+    /* CMSV_ERR_USAGE (1): NULL where data is required; nothing is written
+     * but the error. */
     cmsv_bytes out = {0};
     CHECK(cmsv_verify(NULL, (const uint8_t *)"x", 1, &out, &err) == CMSV_ERR_USAGE);
     CHECK(cmsv_error_status(err) == CMSV_ERR_USAGE);
+    CHECK(strstr(cmsv_error_message(err), "NULL") != NULL);
     cmsv_error_free(err);
     err = NULL;
     CHECK(cmsv_verify(v, NULL, 10, &out, NULL) == CMSV_ERR_USAGE);
+    CHECK(cmsv_verify(v, NULL, 0, &out, NULL) == CMSV_ERR_USAGE);
     CHECK(cmsv_verify(v, (const uint8_t *)"x", 1, NULL, NULL) == CMSV_ERR_USAGE);
+    CHECK(cmsv_verify_token(NULL, "MII", 3, &out, NULL) == CMSV_ERR_USAGE);
+    CHECK(cmsv_verify_token(v, NULL, 3, &out, NULL) == CMSV_ERR_USAGE);
+    CHECK(cmsv_verify_token(v, "MII", 3, NULL, NULL) == CMSV_ERR_USAGE);
+    CHECK(out.data == NULL && out.len == 0);
     CHECK(cmsv_verifier_from_files(NULL, K "cacert.pem", &none, NULL) == CMSV_ERR_USAGE);
-    CHECK(cmsv_verifier_from_files(K "signing_cert.pem", K "cacert.pem", NULL, NULL) == CMSV_ERR_USAGE);
+    CHECK(cmsv_verifier_from_files(K "signing_cert.pem", NULL, &none, NULL) == CMSV_ERR_USAGE);
+    CHECK(cmsv_verifier_from_files(K "signing_cert.pem", K "cacert.pem", NULL, NULL) ==
+          CMSV_ERR_USAGE);
+    CHECK(cmsv_verifier_from_pem(NULL, 0, NULL, 0, &none, NULL) == CMSV_ERR_USAGE);
+    CHECK(cmsv_verifier_from_pem(NULL, 5, (const uint8_t *)"x", 1, &none, NULL) == CMSV_ERR_USAGE);
+    CHECK(none == NULL);
     CHECK(cmsv_error_message(NULL) == NULL);
     CHECK(cmsv_error_status(NULL) == CMSV_ERR_USAGE);
+
+    /* Ownership: every _free accepts NULL; cmsv_bytes_free zeroes, so a
+     * second call is a no-op. */
     cmsv_error_free(NULL);
     cmsv_bytes_free(NULL);
     cmsv_verifier_free(NULL);
+    {
+        size_t len;
+        unsigned char *msg = read_file(K "token.der", &len);
+        cmsv_bytes content = {0};
+        CHECK(cmsv_verify(v, msg, len, &content, NULL) == CMSV_OK);
+        CHECK(content.data != NULL && content.len == expected_len);
+        free(msg); /* the content does not borrow from the input */
+        CHECK(memcmp(content.data, expected, expected_len) == 0);
+        cmsv_bytes_free(&content);
+        CHECK(content.data == NULL && content.len == 0);
+        cmsv_bytes_free(&content);
+    }
 
-    /* From PEM in memory. */
+    /* From PEM in memory; without certfile the token's signer is unknown. */
     size_t cl, al;
     unsigned char *certs = read_file(K "signing_cert.pem", &cl);
     unsigned char *cas = read_file(K "cacert.pem", &al);
     cmsv_verifier *v2 = NULL;
     CHECK(cmsv_verifier_from_pem(certs, cl, cas, al, &v2, NULL) == CMSV_OK);
+    free(certs); /* the verifier keeps its own copy */
     CHECK(verifies_to_expected(v2, K "token.pem", 0));
-    CHECK(cmsv_verifier_from_pem(certs, cl, (const uint8_t *)"junk", 4, &none, &err) == CMSV_ERR_CONFIG);
-    cmsv_error_free(err);
     cmsv_verifier_free(v2);
-    free(certs);
+    cmsv_verifier *no_certs = NULL;
+    CHECK(cmsv_verifier_from_pem(NULL, 0, cas, al, &no_certs, NULL) == CMSV_OK);
+    CHECK(status_of(no_certs, K "token.pem", 0, message, sizeof message) == CMSV_ERR_VERIFY);
+    cmsv_verifier_free(no_certs);
+    CHECK(cmsv_verifier_from_pem((const uint8_t *)"junk", 4, cas, al, &none, &err) ==
+          CMSV_ERR_CONFIG);
+    CHECK(none == NULL && cmsv_error_status(err) == CMSV_ERR_CONFIG);
+    cmsv_error_free(err);
+    err = NULL;
     free(cas);
 
     /* Four threads share one verifier. */
@@ -152,8 +258,8 @@ int main(void) {
         CHECK(pthread_create(&threads[i], NULL, worker, v) == 0);
     }
     for (int i = 0; i < 4; i++) {
-        void *result;
-        pthread_join(threads[i], &result);
+        void *result = (void *)1;
+        CHECK(pthread_join(threads[i], &result) == 0);
         CHECK(result == NULL);
     }
 
