@@ -5,7 +5,7 @@
 //! out-parameters, which are written only on success; the `err`
 //! out-parameter may be NULL and is written only on failure; status values
 //! equal the CLI's exit codes; NULL where data is required is
-//! `CMSV_ERR_USAGE`; every body runs inside [`boundary!`], so no panic
+//! `CMSV_ERR_USAGE`; every body runs inside `boundary!`, so no panic
 //! crosses into C (it becomes `CMSV_ERR_INTERNAL`, or NULL/0 where a function
 //! returns no status). This is the only module of the crate with `unsafe`.
 

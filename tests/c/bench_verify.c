@@ -49,7 +49,7 @@ static void bench(const cmsv_verifier *v, const char *name, const char *path, in
         cmsv_bytes_free(&out);
     }
     double us = (now_us() - start) / n;
-    printf("C: %-26s %7.1f us per verify (%zu bytes, %d iterations)\n", name, us, len, n);
+    printf("C: %-29s %7.1f us per verify (%zu bytes, %d iterations)\n", name, us, len, n);
     free(msg);
 }
 
