@@ -4,7 +4,8 @@
 //! it needs no constant-time arithmetic. This module precomputes the
 //! Montgomery parameters of a modulus once (cached with the certificate's
 //! parsed key) and raises signatures to the public exponent with 64-bit limb
-//! CIOS Montgomery multiplication: for e = 65537 that is 17 multiplications.
+//! separated operand scanning Montgomery multiplication (a dedicated
+//! squaring, then a word-by-word reduction): for e = 65537 that is 17 multiplications.
 //! It is cross-checked against the `rsa` crate by property tests.
 
 /// A modulus with its Montgomery constants, limbs little-endian.
@@ -119,35 +120,69 @@ impl RsaPublicOp {
         })
     }
 
-    /// Montgomery product `out = a * b * R^-1 mod n` (coarsely integrated
-    /// operand scanning, multiplication and reduction in one pass); `t` is
-    /// scratch of `limbs + 1` words.
-    fn mul(&self, a: &[u64], b: &[u64], t: &mut [u64], out: &mut [u64]) {
-        let l = self.n.len();
-        let (a, n, t) = (&a[..l], &self.n[..l], &mut t[..=l]);
-        t.fill(0);
-        for &bi in &b[..l] {
-            let m = t[0]
-                .wrapping_add(a[0].wrapping_mul(bi))
-                .wrapping_mul(self.n0_inv);
-            let (s1, mut c1) = mac(t[0], a[0], bi, 0);
-            // The low word of this sum is zero by the choice of m.
-            let (_, mut c2) = mac(s1, m, n[0], 0);
-            for j in 1..l {
-                let (s1, carry1) = mac(t[j], a[j], bi, c1);
-                let (s2, carry2) = mac(s1, m, n[j], c2);
-                t[j - 1] = s2;
-                (c1, c2) = (carry1, carry2);
+    /// Montgomery reduction `out = t * R^-1 mod n` of a double-width value
+    /// `t` (`2 * limbs` words, below `n * R`), destroying `t`. Each row adds
+    /// the multiple of `n` that clears the row's low word; a row's final
+    /// carry lands one word up, where the next row picks it up (`extra`).
+    fn reduce(&self, t: &mut [u64], out: &mut [u64]) {
+        let n = &self.n[..];
+        let l = n.len();
+        let mut extra = 0;
+        for i in 0..l {
+            let m = t[i].wrapping_mul(self.n0_inv);
+            let mut carry = 0;
+            for (tj, &nj) in t[i..i + l].iter_mut().zip(n) {
+                (*tj, carry) = mac(*tj, m, nj, carry);
             }
-            let (sum, carry) = t[l].overflowing_add(c1);
-            let (sum, carry2) = sum.overflowing_add(c2);
-            t[l - 1] = sum;
-            t[l] = u64::from(carry) + u64::from(carry2);
+            (t[i + l], extra) = mac(t[i + l], 1, carry, extra);
         }
-        out.copy_from_slice(&t[..l]);
-        if t[l] != 0 || ge(out, n) {
+        out.copy_from_slice(&t[l..2 * l]);
+        if extra != 0 || ge(out, n) {
             sub_assign(out, n);
         }
+    }
+
+    /// Montgomery product `out = a * b * R^-1 mod n`; `t` is scratch of
+    /// `2 * limbs` words.
+    fn mul(&self, a: &[u64], b: &[u64], t: &mut [u64], out: &mut [u64]) {
+        let l = self.n.len();
+        t.fill(0);
+        for (i, &ai) in a.iter().enumerate() {
+            let mut carry = 0;
+            for (tj, &bj) in t[i..i + l].iter_mut().zip(b) {
+                (*tj, carry) = mac(*tj, ai, bj, carry);
+            }
+            t[i + l] = carry;
+        }
+        self.reduce(t, out);
+    }
+
+    /// Montgomery square `out = a * a * R^-1 mod n`, computing each cross
+    /// product once and doubling (about 25% less work than [`Self::mul`]).
+    fn square(&self, a: &[u64], t: &mut [u64], out: &mut [u64]) {
+        let l = self.n.len();
+        t.fill(0);
+        for (i, &ai) in a.iter().enumerate() {
+            let mut carry = 0;
+            for (tj, &aj) in t[2 * i + 1..i + l].iter_mut().zip(&a[i + 1..]) {
+                (*tj, carry) = mac(*tj, ai, aj, carry);
+            }
+            t[i + l] = carry;
+        }
+        // Double the cross products (their sum is below a^2, so no bit is lost).
+        let mut top = 0;
+        for x in t.iter_mut() {
+            (*x, top) = ((*x << 1) | top, *x >> 63);
+        }
+        // Add the squares a[i]^2 on the diagonal.
+        let mut carry = 0;
+        for (i, &ai) in a.iter().enumerate() {
+            let (lo, hi) = mac(0, ai, ai, 0);
+            let (sum, c) = mac(t[2 * i], 1, lo, carry);
+            t[2 * i] = sum;
+            (t[2 * i + 1], carry) = mac(t[2 * i + 1], 1, hi, c);
+        }
+        self.reduce(t, out);
     }
 
     /// `sig^e mod n` as `k` big-endian bytes; `None` when the signature is
@@ -161,14 +196,14 @@ impl RsaPublicOp {
         if ge(&x, &self.n) {
             return None;
         }
-        let mut t = vec![0u64; l + 1];
+        let mut t = vec![0u64; 2 * l];
         let mut xm = vec![0u64; l];
         self.mul(&x, &self.r2, &mut t, &mut xm);
         let mut acc = xm.clone();
         let mut tmp = vec![0u64; l];
         let top = 63 - self.e.leading_zeros();
         for bit in (0..top).rev() {
-            self.mul(&acc, &acc, &mut t, &mut tmp);
+            self.square(&acc, &mut t, &mut tmp);
             std::mem::swap(&mut acc, &mut tmp);
             if (self.e >> bit) & 1 == 1 {
                 self.mul(&acc, &xm, &mut t, &mut tmp);
