@@ -15,19 +15,58 @@ pub(crate) enum Alphabet {
     KeystoneToken,
 }
 
-impl Alphabet {
-    fn value(self, c: u8) -> Option<u8> {
-        match c {
-            b'A'..=b'Z' => Some(c - b'A'),
-            b'a'..=b'z' => Some(c - b'a' + 26),
-            b'0'..=b'9' => Some(c - b'0' + 52),
-            b'+' if self != Self::UrlSafe => Some(62),
-            b'/' if self != Self::UrlSafe => Some(63),
-            b'-' if self == Self::UrlSafe => Some(62),
-            b'_' if self == Self::UrlSafe => Some(63),
-            b'-' if self == Self::KeystoneToken => Some(63),
-            _ => None,
+/// Table entry of a character that is not base64.
+const INVALID: u8 = 0xFF;
+/// Table entry of ASCII whitespace (skipped).
+const SPACE: u8 = 0xFE;
+/// Table entry of `=`.
+const PAD: u8 = 0xFD;
+
+/// The decoding table of an alphabet: sextet values, or the markers above.
+#[allow(
+    clippy::as_conversions,
+    reason = "const fn: `usize::from` is not const"
+)]
+const fn table(c62: u8, c63: u8, also63: u8) -> [u8; 256] {
+    let mut t = [INVALID; 256];
+    let mut i = 0;
+    while i < 26 {
+        t[b'A' as usize + i] = i as u8;
+        t[b'a' as usize + i] = 26 + i as u8;
+        if i < 10 {
+            t[b'0' as usize + i] = 52 + i as u8;
         }
+        i += 1;
+    }
+    t[c62 as usize] = 62;
+    t[c63 as usize] = 63;
+    t[also63 as usize] = 63;
+    // ASCII whitespace as `u8::is_ascii_whitespace` defines it.
+    t[b' ' as usize] = SPACE;
+    t[b'\t' as usize] = SPACE;
+    t[b'\n' as usize] = SPACE;
+    t[0x0C] = SPACE;
+    t[b'\r' as usize] = SPACE;
+    t[b'=' as usize] = PAD;
+    t
+}
+
+static STANDARD: [u8; 256] = table(b'+', b'/', b'/');
+static URL_SAFE: [u8; 256] = table(b'-', b'_', b'_');
+static KEYSTONE_TOKEN: [u8; 256] = table(b'+', b'-', b'/');
+
+impl Alphabet {
+    fn table(self) -> &'static [u8; 256] {
+        match self {
+            Self::Standard => &STANDARD,
+            Self::UrlSafe => &URL_SAFE,
+            Self::KeystoneToken => &KEYSTONE_TOKEN,
+        }
+    }
+
+    /// Whether `c` is one of the alphabet's 64 symbols.
+    pub(crate) fn is_symbol(self, c: u8) -> bool {
+        self.table()[usize::from(c)] < 64
     }
 
     fn symbols(self) -> (u8, u8) {
@@ -42,26 +81,51 @@ impl Alphabet {
 /// Decodes base64, ignoring ASCII whitespace. Padding is optional; data after
 /// padding is an error.
 pub(crate) fn decode(input: &[u8], alphabet: Alphabet) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(input.len() / 4 * 3 + 3);
+    decode_parts(&[input], alphabet)
+}
+
+/// Decodes the concatenation of `parts` (the lines of a PEM body, say)
+/// without joining them first; rules as [`decode`].
+pub(crate) fn decode_parts(parts: &[&[u8]], alphabet: Alphabet) -> Option<Vec<u8>> {
+    let table = alphabet.table();
+    let symbols: usize = parts.iter().map(|p| p.len()).sum();
+    let mut out = Vec::with_capacity(symbols / 4 * 3 + 3);
     let mut acc = 0u32;
     let mut bits = 0u32;
     let mut padding = 0usize;
-    for &c in input {
-        if c.is_ascii_whitespace() {
-            continue;
-        }
-        if c == b'=' {
-            padding += 1;
-            continue;
-        }
-        if padding > 0 {
-            return None;
-        }
-        acc = (acc << 6) | u32::from(alphabet.value(c)?);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits).to_be_bytes()[3]);
+    for &part in parts {
+        let mut rest = part;
+        while let Some((&c, tail)) = rest.split_first() {
+            // Fast path: four symbols at a sextet boundary make three bytes.
+            if bits == 0 && padding == 0 {
+                if let Some((quad, tail)) = rest.split_first_chunk::<4>() {
+                    let v = quad.map(|c| table[usize::from(c)]);
+                    if v.iter().all(|&x| x < 64) {
+                        let n = u32::from(v[0]) << 18
+                            | u32::from(v[1]) << 12
+                            | u32::from(v[2]) << 6
+                            | u32::from(v[3]);
+                        out.extend_from_slice(&n.to_be_bytes()[1..]);
+                        rest = tail;
+                        continue;
+                    }
+                }
+            }
+            rest = tail;
+            match table[usize::from(c)] {
+                SPACE => {}
+                PAD => padding += 1,
+                INVALID => return None,
+                _ if padding > 0 => return None,
+                v => {
+                    acc = (acc << 6) | u32::from(v);
+                    bits += 6;
+                    if bits >= 8 {
+                        bits -= 8;
+                        out.push((acc >> bits).to_be_bytes()[3]);
+                    }
+                }
+            }
         }
     }
     // A lone leftover sextet cannot encode a byte; more than two '=' is malformed.
@@ -142,5 +206,26 @@ mod tests {
         assert!(decode(b"Zm9=v", Alphabet::Standard).is_none());
         assert!(decode(b"Z", Alphabet::Standard).is_none());
         assert!(decode(b"-_8=", Alphabet::Standard).is_none());
+        assert!(decode(b"Zm9v\x00", Alphabet::Standard).is_none());
+        assert!(decode("Zm9vä".as_bytes(), Alphabet::Standard).is_none());
+    }
+
+    #[test]
+    fn parts_decode_as_their_concatenation() {
+        let text = encode(&(0..=255).collect::<Vec<u8>>(), Alphabet::Standard);
+        let whole = decode(text.as_bytes(), Alphabet::Standard).unwrap();
+        // Lines of 5 symbols split quads at every possible offset.
+        let lines: Vec<&[u8]> = text.as_bytes().chunks(5).collect();
+        assert_eq!(decode_parts(&lines, Alphabet::Standard).unwrap(), whole);
+        assert_eq!(
+            decode_parts(
+                &[&b"Zm9v"[..], b" \r\n", b"YmE", b"=\n"],
+                Alphabet::Standard
+            )
+            .unwrap(),
+            b"fooba"
+        );
+        assert!(decode_parts(&[&b"Zm9=v"[..]], Alphabet::Standard).is_none());
+        assert!(decode_parts(&[&b"Zm9="[..], b"v"], Alphabet::Standard).is_none());
     }
 }

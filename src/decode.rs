@@ -46,7 +46,7 @@ fn detect(input: &[u8]) -> Result<InputForm> {
 }
 
 fn is_token_char(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'/' | b'=')
+    Alphabet::KeystoneToken.is_symbol(c) || c == b'='
 }
 
 /// Decodes `input` of the given form into one DER ContentInfo (BER is

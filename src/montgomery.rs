@@ -210,9 +210,10 @@ impl RsaPublicOp {
                 std::mem::swap(&mut acc, &mut tmp);
             }
         }
-        let mut one = vec![0u64; l];
-        one[0] = 1;
-        self.mul(&acc, &one, &mut t, &mut tmp);
+        // Leave the Montgomery domain: reduce acc itself (acc * R^-1).
+        t[..l].copy_from_slice(&acc);
+        t[l..].fill(0);
+        self.reduce(&mut t, &mut tmp);
         let mut bytes: Vec<u8> = tmp.iter().rev().flat_map(|x| x.to_be_bytes()).collect();
         Some(bytes.split_off(bytes.len() - self.k))
     }

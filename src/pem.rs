@@ -60,11 +60,7 @@ pub(crate) fn blocks(text: &[u8]) -> impl Iterator<Item = Block<'_>> {
 }
 
 fn decode_body(lines: &[&[u8]]) -> Result<Vec<u8>, PemProblem> {
-    if lines.len() == 1 {
-        return base64::decode(lines[0], Alphabet::Standard).ok_or(PemProblem::Base64);
-    }
-    let joined: Vec<u8> = lines.concat();
-    base64::decode(&joined, Alphabet::Standard).ok_or(PemProblem::Base64)
+    base64::decode_parts(lines, Alphabet::Standard).ok_or(PemProblem::Base64)
 }
 
 /// Wraps DER in PEM with 64-column lines and a trailing newline.
