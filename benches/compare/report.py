@@ -81,7 +81,7 @@ def svg(found):
     rows = [(label, found[i] / 1000) for i, label in ROWS if i in found]
     width, bar_left, row_h = 900, 430, 26
     cap = max(us for label, us in rows if "spawn" not in label) * 1.15
-    scale = (width - bar_left - 90) / cap
+    scale = (width - bar_left - 160) / cap
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" '
         f'height="{row_h * len(rows) + 40}" font-family="sans-serif" font-size="12">',
