@@ -41,3 +41,15 @@ pub use signer::{SignOptions, Signer};
 pub use time::UnixTime;
 pub use trust::policy::Purpose;
 pub use verifier::{Verified, VerifiedSigner, Verifier, VerifierBuilder};
+
+/// Internals exposed to the fuzz targets only (feature `fuzzing`); not a
+/// stable API.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing {
+    /// The fast RSA public operation `sig^e mod n` (big-endian, `k` bytes),
+    /// or `None` when the key or the signature is refused.
+    pub fn rsa_public_op(n: &[u8], e: &[u8], sig: &[u8]) -> Option<Vec<u8>> {
+        crate::montgomery::RsaPublicOp::new(n, e)?.apply(sig)
+    }
+}
