@@ -10,7 +10,6 @@
 //! returns no status). This is the only module of the crate with `unsafe`.
 
 use std::ffi::{c_char, CStr, CString};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 
 use crate::keystone::PKIZ_PREFIX;
@@ -64,10 +63,24 @@ pub struct cmsv_bytes {
     pub len: usize,
 }
 
-// The handle is shared across threads, so the verifier must be Send + Sync.
+impl cmsv_bytes {
+    /// Hands `bytes` to C (released by `cmsv_bytes_free`).
+    fn owning(bytes: Vec<u8>) -> Self {
+        let len = bytes.len();
+        let data = if len == 0 {
+            std::ptr::null_mut()
+        } else {
+            Box::into_raw(bytes.into_boxed_slice()).cast::<u8>()
+        };
+        Self { data, len }
+    }
+}
+
+// Handles are shared across threads, so what they hold must be Send + Sync.
 const _: () = {
     const fn shareable<T: Send + Sync>() {}
     shareable::<Verifier>();
+    shareable::<crate::Signer>();
 };
 
 impl cmsv_error {
@@ -109,15 +122,20 @@ fn status_of(e: &Error) -> cmsv_status {
 /// - `boundary!(default = d, { body })`: gives `body`'s value, or `d` on panic.
 macro_rules! boundary {
     (default = $default:expr, $body:block) => {
-        catch_unwind(AssertUnwindSafe(|| $body)).unwrap_or($default)
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| $body)).unwrap_or($default)
     };
     ($err:expr, $body:block) => {{
         let err: *mut *mut cmsv_error = $err;
-        let result = catch_unwind(AssertUnwindSafe(|| -> Result<(), cmsv_error> { $body }));
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(
+            || -> Result<(), cmsv_error> { $body },
+        ));
         // SAFETY: every export taking `err` documents it as NULL or writable.
-        unsafe { finish(err, result) }
+        unsafe { crate::ffi::finish(err, result) }
     }};
 }
+
+// Signing (after `boundary!`, which it uses).
+mod sign;
 
 /// Turns a body's outcome into a status, storing any error in `*err`.
 ///
@@ -329,14 +347,8 @@ unsafe fn verify_into(
             .inner
             .verify_form(msg, form(msg)?)
             .map_err(|e| cmsv_error::from_error(&e))?;
-        let len = verified.content.len();
-        let data = if len == 0 {
-            std::ptr::null_mut()
-        } else {
-            Box::into_raw(verified.content.into_boxed_slice()).cast::<u8>()
-        };
         // SAFETY: `content_out` is non-NULL and writable.
-        unsafe { *content_out = cmsv_bytes { data, len } };
+        unsafe { *content_out = cmsv_bytes::owning(verified.content) };
         Ok(())
     })
 }

@@ -108,6 +108,93 @@ static cmsv_verifier *from_files(const char *certfile, const char *cafile) {
     return v;
 }
 
+/* Signs `content` in `form` and verifies the result with `v`: the content
+ * must come back unchanged. */
+static int sign_round_trips(const cmsv_signer *s, const cmsv_verifier *v, uint32_t form,
+                            const unsigned char *content, size_t len) {
+    cmsv_bytes signed_msg = {0}, back = {0};
+    cmsv_error *err = NULL;
+    cmsv_status st = cmsv_sign(s, content, len, form, &signed_msg, &err);
+    if (st != CMSV_OK) {
+        fprintf(stderr, "sign form %u: status %d: %s\n", form, (int)st, cmsv_error_message(err));
+        cmsv_error_free(err);
+        return 0;
+    }
+    int token = form == CMSV_SIGN_TOKEN || form == CMSV_SIGN_PKIZ;
+    st = token ? cmsv_verify_token(v, (const char *)signed_msg.data, signed_msg.len, &back, &err)
+               : cmsv_verify(v, signed_msg.data, signed_msg.len, &back, &err);
+    int ok = st == CMSV_OK && back.len == len && (len == 0 || memcmp(back.data, content, len) == 0);
+    if (!ok) {
+        fprintf(stderr, "verify of signed form %u: status %d: %s\n", form, (int)st,
+                err ? cmsv_error_message(err) : "(content differs)");
+    }
+    if (form == CMSV_SIGN_PEM) {
+        CHECK(memcmp(signed_msg.data, "-----BEGIN CMS-----\n", 20) == 0);
+    } else if (form == CMSV_SIGN_TOKEN) {
+        CHECK(memcmp(signed_msg.data, "MII", 3) == 0);
+    } else if (form == CMSV_SIGN_PKIZ) {
+        CHECK(memcmp(signed_msg.data, "PKIZ_", 5) == 0);
+    } else {
+        CHECK(signed_msg.data[0] == 0x30);
+    }
+    cmsv_error_free(err);
+    cmsv_bytes_free(&signed_msg);
+    cmsv_bytes_free(&back);
+    return ok;
+}
+
+static void test_signing(const cmsv_verifier *v) {
+    cmsv_signer *s = NULL;
+    cmsv_error *err = NULL;
+    CHECK(cmsv_signer_from_files(K "signing_cert.pem", K "signing_key.pem", NULL, &s, &err) ==
+          CMSV_OK);
+    CHECK(s != NULL && err == NULL);
+    for (uint32_t form = CMSV_SIGN_PEM; form <= CMSV_SIGN_PKIZ; form++) {
+        CHECK(sign_round_trips(s, v, form, expected, expected_len));
+    }
+    CHECK(sign_round_trips(s, v, CMSV_SIGN_DER, NULL, 0)); /* empty content */
+
+    /* The sample token was made by openssl cms -sign with SHA-256: signing is
+     * deterministic (RSA PKCS#1 v1.5), so the PEM is byte-identical. */
+    size_t pem_len;
+    unsigned char *pem = read_file(K "token.pem", &pem_len);
+    cmsv_bytes out = {0};
+    CHECK(cmsv_sign(s, expected, expected_len, CMSV_SIGN_PEM, &out, NULL) == CMSV_OK);
+    CHECK(out.len == pem_len && memcmp(out.data, pem, pem_len) == 0);
+    cmsv_bytes_free(&out);
+    free(pem);
+
+    /* Usage errors leave the out-parameter untouched. */
+    cmsv_bytes untouched = {(uint8_t *)0x1, 7};
+    CHECK(cmsv_sign(s, expected, expected_len, 9, &untouched, &err) == CMSV_ERR_USAGE);
+    CHECK(untouched.data == (uint8_t *)0x1 && untouched.len == 7);
+    CHECK(err != NULL && strstr(cmsv_error_message(err), "form") != NULL);
+    cmsv_error_free(err);
+    err = NULL;
+    CHECK(cmsv_sign(NULL, expected, expected_len, CMSV_SIGN_PEM, &out, NULL) == CMSV_ERR_USAGE);
+    CHECK(cmsv_sign(s, NULL, 5, CMSV_SIGN_PEM, &out, NULL) == CMSV_ERR_USAGE);
+    CHECK(cmsv_sign(s, expected, expected_len, CMSV_SIGN_PEM, NULL, NULL) == CMSV_ERR_USAGE);
+    cmsv_signer_free(s);
+
+    /* Configuration errors: a missing key, a key of another certificate, an
+     * unknown digest. */
+    cmsv_signer *none = NULL;
+    CHECK(cmsv_signer_from_files(K "signing_cert.pem", K "missing.pem", NULL, &none, &err) ==
+          CMSV_ERR_CONFIG);
+    CHECK(none == NULL && err != NULL && strstr(cmsv_error_message(err), "missing.pem") != NULL);
+    cmsv_error_free(err);
+    err = NULL;
+    CHECK(cmsv_signer_from_files(K "other/signing_cert.pem", K "signing_key.pem", NULL, &none,
+                                 NULL) == CMSV_ERR_CONFIG);
+    CHECK(cmsv_signer_from_files(K "signing_cert.pem", K "signing_key.pem", "sha999", &none,
+                                 NULL) == CMSV_ERR_USAGE);
+    CHECK(cmsv_signer_from_files(K "signing_cert.pem", K "signing_key.pem", "sha512", &none,
+                                 NULL) == CMSV_OK);
+    CHECK(sign_round_trips(none, v, CMSV_SIGN_TOKEN, expected, expected_len));
+    cmsv_signer_free(none);
+    cmsv_signer_free(NULL);
+}
+
 /* Each thread verifies the three forms over and over with the shared verifier. */
 static void *worker(void *arg) {
     const cmsv_verifier *v = arg;
@@ -251,6 +338,8 @@ int main(void) {
     cmsv_error_free(err);
     err = NULL;
     free(cas);
+
+    test_signing(v);
 
     /* Four threads share one verifier. */
     pthread_t threads[4];
