@@ -13,6 +13,9 @@ pub use crate::decode::PKIZ_PREFIX;
 /// The first characters of every PKI token (a DER SEQUENCE with a two-byte length).
 pub const PKI_ASN1_PREFIX: &str = "MII";
 
+/// keystoneclient's default zlib level for PKIZ tokens (`pkiz_sign`).
+pub const PKIZ_COMPRESSION_LEVEL: u32 = 6;
+
 /// True for PKIZ tokens (`PKIZ_` prefix).
 pub fn is_pkiz(token: &str) -> bool {
     token.starts_with(PKIZ_PREFIX)
@@ -102,7 +105,7 @@ pub fn pkiz_uncompress(token: &str, limits: &Limits) -> Result<Vec<u8>> {
 }
 
 /// keystoneclient's PKIZ compression: `PKIZ_` + URL-safe base64 of zlib data
-/// at `level` (keystoneclient's default is 6).
+/// at `level` (keystoneclient's default is [`PKIZ_COMPRESSION_LEVEL`]).
 pub fn pkiz_compress(payload: &[u8], level: u32) -> String {
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(level.min(9)));
     // Writing to a Vec cannot fail.

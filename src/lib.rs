@@ -37,7 +37,7 @@ pub use error::{
 pub use extensions::InvalidExtension;
 pub use files::ReloadingVerifier;
 pub use limits::Limits;
-pub use signer::{SignOptions, Signer};
+pub use signer::{OutputForm, SignOptions, Signer};
 pub use time::UnixTime;
 pub use trust::policy::Purpose;
 pub use verifier::{Verified, VerifiedSigner, Verifier, VerifierBuilder};

@@ -393,7 +393,8 @@ impl Signer {
     }
 
     /// Signs and returns a PKIZ token: `PKIZ_` + URL-safe base64 of the zlib
-    /// compressed PEM text (keystoneclient's `pkiz_sign`; its default level is 6).
+    /// compressed PEM text (keystoneclient's `pkiz_sign`; its default level is
+    /// [`crate::keystone::PKIZ_COMPRESSION_LEVEL`]).
     ///
     /// # Errors
     /// As [`Signer::sign`].
@@ -403,6 +404,35 @@ impl Signer {
             compression_level,
         ))
     }
+
+    /// Signs and encodes in `form` (text forms as their bytes).
+    ///
+    /// # Errors
+    /// As [`Signer::sign`].
+    pub fn sign_as(&self, content: &[u8], form: OutputForm) -> Result<Vec<u8>> {
+        match form {
+            OutputForm::Pem => self.sign_pem(content).map(String::into_bytes),
+            OutputForm::Der => self.sign(content),
+            OutputForm::Token => self.sign_token(content).map(String::into_bytes),
+            OutputForm::Pkiz => self
+                .sign_pkiz(content, crate::keystone::PKIZ_COMPRESSION_LEVEL)
+                .map(String::into_bytes),
+        }
+    }
+}
+
+/// The encoding of a signed message, for [`Signer::sign_as`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputForm {
+    /// `-----BEGIN CMS-----` PEM with 64-column lines ([`Signer::sign_pem`]).
+    Pem,
+    /// DER ([`Signer::sign`]).
+    Der,
+    /// A Keystone PKI token ([`Signer::sign_token`]).
+    Token,
+    /// A Keystone PKIZ token at keystoneclient's default level
+    /// ([`Signer::sign_pkiz`] with [`crate::keystone::PKIZ_COMPRESSION_LEVEL`]).
+    Pkiz,
 }
 
 fn digest_oid_of(d: DigestAlgorithm) -> &'static const_oid::ObjectIdentifier {

@@ -4,7 +4,7 @@
 use std::ffi::{c_char, CStr};
 
 use super::{cmsv_bytes, cmsv_error, path, slice};
-use crate::{DigestAlgorithm, Signer};
+use crate::{DigestAlgorithm, OutputForm, Signer};
 
 /// A signer: a certificate and its private key with a digest algorithm.
 /// Immutable after construction: one handle may be used by many threads at
@@ -24,9 +24,6 @@ pub const CMSV_SIGN_TOKEN: u32 = 2;
 /// `cmsv_sign` form: a Keystone PKIZ token (`PKIZ_...`, zlib level 6 as
 /// keystoneclient compresses).
 pub const CMSV_SIGN_PKIZ: u32 = 3;
-
-/// keystoneclient's default PKIZ compression level.
-const PKIZ_LEVEL: u32 = 6;
 
 /// Builds a signer from a PEM certificate file and an unencrypted PEM private
 /// key file (PKCS#8 RSA/EC/Ed25519, PKCS#1 RSA or SEC1 EC) that belong
@@ -104,16 +101,16 @@ pub unsafe extern "C" fn cmsv_sign(
         if out.is_null() {
             return Err(cmsv_error::usage("out is NULL"));
         }
-        let signed = match form {
-            CMSV_SIGN_PEM => signer.sign_pem(content).map(String::into_bytes),
-            CMSV_SIGN_DER => signer.sign(content),
-            CMSV_SIGN_TOKEN => signer.sign_token(content).map(String::into_bytes),
-            CMSV_SIGN_PKIZ => signer
-                .sign_pkiz(content, PKIZ_LEVEL)
-                .map(String::into_bytes),
+        let form = match form {
+            CMSV_SIGN_PEM => OutputForm::Pem,
+            CMSV_SIGN_DER => OutputForm::Der,
+            CMSV_SIGN_TOKEN => OutputForm::Token,
+            CMSV_SIGN_PKIZ => OutputForm::Pkiz,
             other => return Err(cmsv_error::usage(&format!("unknown output form {other}"))),
-        }
-        .map_err(|e| cmsv_error::from_error(&e))?;
+        };
+        let signed = signer
+            .sign_as(content, form)
+            .map_err(|e| cmsv_error::from_error(&e))?;
         // SAFETY: `out` is non-NULL and writable.
         unsafe { *out = cmsv_bytes::owning(signed) };
         Ok(())

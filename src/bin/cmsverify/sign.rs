@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::ValueEnum;
-use cmsverify::{DigestAlgorithm, SignOptions, Signer};
+use cmsverify::{DigestAlgorithm, OutputForm, SignOptions, Signer};
 
 use crate::io;
 
@@ -19,6 +19,17 @@ pub(crate) enum OutForm {
     Token,
     /// Keystone PKIZ token (zlib level 6).
     Pkiz,
+}
+
+impl From<OutForm> for OutputForm {
+    fn from(form: OutForm) -> Self {
+        match form {
+            OutForm::Pem => Self::Pem,
+            OutForm::Der => Self::Der,
+            OutForm::Token => Self::Token,
+            OutForm::Pkiz => Self::Pkiz,
+        }
+    }
 }
 
 /// Arguments of `sign`.
@@ -71,12 +82,7 @@ pub(crate) fn run(args: &Args) -> i32 {
     let result = Signer::from_files(&args.signer, &args.inkey).and_then(|signer| {
         let signer = signer.digest(digest).options(options);
         let content = io::read_input(args.input.as_deref())?;
-        match args.outform {
-            OutForm::Pem => signer.sign_pem(&content).map(String::into_bytes),
-            OutForm::Der => signer.sign(&content),
-            OutForm::Token => signer.sign_token(&content).map(String::into_bytes),
-            OutForm::Pkiz => signer.sign_pkiz(&content, 6).map(String::into_bytes),
-        }
+        signer.sign_as(&content, args.outform.into())
     });
     match result {
         Ok(message) => match io::write_output(args.out.as_deref(), &message) {
