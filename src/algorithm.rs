@@ -5,6 +5,7 @@
 //! OpenSSL 3.0 cannot verify in CMS. DSA is refused with a clear error.
 
 use crate::asn1::{self, tag, Asn1Error, Tlv};
+use crate::key_limits;
 use crate::montgomery::RsaPublicOp;
 use crate::oid;
 use digest::Digest;
@@ -372,7 +373,18 @@ pub(crate) enum PublicKey {
 
 /// Why a public key cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum KeyProblem {
+    /// An RSA modulus longer than OpenSSL accepts (checked on its encoded
+    /// length, before any arithmetic).
+    ModulusTooLarge {
+        /// Modulus size.
+        bits: usize,
+        /// OpenSSL's `OPENSSL_RSA_MAX_MODULUS_BITS`.
+        max: usize,
+    },
+    /// An RSA public exponent OpenSSL refuses.
+    BadExponent(&'static str),
     /// The key type is one cmsverify does not verify with (DSA, Ed448, unknown).
     Unsupported(String),
     /// An EC key on a curve other than P-256 and P-384, or with explicit parameters.
@@ -396,6 +408,11 @@ impl std::fmt::Display for KeyProblem {
                 write!(f, "its EC key uses {what}, which is not supported")
             }
             Self::Malformed => f.write_str("its public key is malformed"),
+            Self::ModulusTooLarge { bits, max } => write!(
+                f,
+                "its {bits}-bit RSA modulus is larger than the {max} bits OpenSSL accepts"
+            ),
+            Self::BadExponent(why) => write!(f, "its RSA public exponent is refused: {why}"),
             Self::TooSmall { bits, min } => write!(
                 f,
                 "its {bits}-bit RSA key is smaller than the {min} bits the policy requires"
@@ -624,15 +641,9 @@ fn is_legacy_rsa_oid(value: &[u8]) -> bool {
 }
 
 fn parse_rsa(key: &[u8]) -> Result<(rsa::RsaPublicKey, Option<RsaPublicOp>, usize), KeyProblem> {
-    let bad = |_| KeyProblem::Malformed;
-    let seq = asn1::parse_one(key)
-        .and_then(|t| t.expect(tag::SEQUENCE))
-        .map_err(bad)?;
-    let mut r = seq.reader();
-    let n = r.expect(tag::INTEGER).map_err(bad)?.value;
-    let e = r.expect(tag::INTEGER).map_err(bad)?.value;
-    r.finish().map_err(bad)?;
-    let (n, e) = (asn1::integer_magnitude(n), asn1::integer_magnitude(e));
+    let (n, e) = key_limits::rsa_components(key)?;
+    // Before any arithmetic: key setup costs the square of the modulus length.
+    key_limits::check_rsa(n, e)?;
     let op = RsaPublicOp::new(n, e);
     let to_uint = |bytes: &[u8]| {
         let bits = u32::try_from(bytes.len() * 8).map_err(|_| KeyProblem::Malformed)?;

@@ -11,7 +11,10 @@ use std::sync::{Arc, OnceLock};
 
 use crate::algorithm::{AlgorithmIdentifier, KeyFamily, KeyProblem, PublicKey};
 use crate::asn1::{self, tag, Asn1Error, Reader, Tlv};
+use crate::budget::Budget;
+use crate::error::Error;
 use crate::extensions::Extensions;
+use crate::key_limits;
 use crate::name;
 use crate::time::UnixTime;
 
@@ -234,6 +237,24 @@ impl Certificate {
             .get_or_init(|| PublicKey::from_spki(self.spki()))
             .as_ref()
             .map_err(Clone::clone)
+    }
+
+    /// The public key for one verify call, with the cost of one verification
+    /// by it. OpenSSL's hard key limits are checked on the encoded key first;
+    /// the first use of the key pays for its setup from `budget`. The outer
+    /// error is the budget running out, the inner one an unusable key.
+    pub(crate) fn budgeted_key(
+        &self,
+        budget: &mut Budget,
+    ) -> Result<Result<(&PublicKey, u64), KeyProblem>, Error> {
+        let cost = match key_limits::estimate(self.spki()) {
+            Ok(cost) => cost,
+            Err(problem) => return Ok(Err(problem)),
+        };
+        if self.inner.key.get().is_none() {
+            budget.charge_key_work(cost.setup)?;
+        }
+        Ok(self.public_key().map(|key| (key, cost.verify)))
     }
 
     /// 1 or 3, as printed by `openssl x509 -text`.

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 use crate::algorithm::{KeyProblem, SignatureProblem};
 use crate::asn1::Asn1Error;
+use crate::budget::BudgetKind;
 use crate::cert::{CertId, ValidityField};
 use crate::extensions::InvalidExtension;
 use crate::time::UnixTime;
@@ -537,11 +538,32 @@ pub enum Error {
     /// The signing operation failed.
     #[error("signing failed")]
     SigningFailed,
-    /// Path building exceeded its work budget.
-    #[error("path building gave up after {limit} signature checks (too many candidate issuers)")]
-    PathBudgetExhausted {
-        /// The budget.
-        limit: usize,
+    /// The verify call ran out of one of its work budgets ([`Limits`](crate::Limits)).
+    #[error("verification gave up: the message needs more than {limit} {budget} (the limit for one message)")]
+    BudgetExhausted {
+        /// The counter that ran out.
+        budget: BudgetKind,
+        /// Its limit.
+        limit: u64,
+    },
+    /// The message embeds more certificates than the limit (checked before
+    /// any of them is parsed).
+    #[error("the message embeds {count} certificates, more than the limit of {max}")]
+    TooManyEmbeddedCertificates {
+        /// Certificates in the message.
+        count: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// A SignerInfo carries more attributes than the limit.
+    #[error("signer #{signer} has {count} attributes, more than the limit of {max}")]
+    TooManyAttributes {
+        /// 1-based SignerInfo index.
+        signer: usize,
+        /// Signed plus unsigned attributes.
+        count: usize,
+        /// The limit.
+        max: usize,
     },
 }
 
@@ -576,7 +598,9 @@ impl Error {
             | Self::Token(_)
             | Self::InflatedTooLarge { .. }
             | Self::Malformed { .. }
-            | Self::TooManySigners { .. } => 3,
+            | Self::TooManySigners { .. }
+            | Self::TooManyEmbeddedCertificates { .. }
+            | Self::TooManyAttributes { .. } => 3,
             Self::NotSignedData { .. }
             | Self::NoContent
             | Self::NoSigners
@@ -591,7 +615,7 @@ impl Error {
             | Self::Signature { .. }
             | Self::SignerKey { .. }
             | Self::Certificate { .. }
-            | Self::PathBudgetExhausted { .. } => 4,
+            | Self::BudgetExhausted { .. } => 4,
         }
     }
 
@@ -648,7 +672,9 @@ impl Error {
             | Self::TooManyCertificates { .. }
             | Self::InflatedTooLarge { .. }
             | Self::TooManySigners { .. }
-            | Self::PathBudgetExhausted { .. } => {
+            | Self::TooManyEmbeddedCertificates { .. }
+            | Self::TooManyAttributes { .. }
+            | Self::BudgetExhausted { .. } => {
                 Some("raise the limit on the VerifierBuilder if the input is legitimate")
             }
             Self::Pem(_) | Self::UnrecognisedInput | Self::Token(_) | Self::Malformed { .. } => {
@@ -693,7 +719,7 @@ impl Error {
             },
             Self::SignerKey { .. } => 55,
             Self::Signature { .. } => 60,
-            Self::PathBudgetExhausted { .. } => 70,
+            Self::BudgetExhausted { .. } => 70,
             Self::FileRead { .. }
             | Self::NoCertificates { .. }
             | Self::BadCertificate { .. }
@@ -709,6 +735,8 @@ impl Error {
             | Self::InflatedTooLarge { .. }
             | Self::Malformed { .. }
             | Self::TooManySigners { .. }
+            | Self::TooManyEmbeddedCertificates { .. }
+            | Self::TooManyAttributes { .. }
             | Self::NotSignedData { .. }
             | Self::NoContent
             | Self::NoSigners
@@ -725,7 +753,7 @@ impl Error {
 
     /// Errors that end a search instead of dropping one candidate.
     pub(crate) fn is_fatal(&self) -> bool {
-        matches!(self, Self::PathBudgetExhausted { .. })
+        matches!(self, Self::BudgetExhausted { .. })
     }
 
     /// The certificate a verification error is about, if any.

@@ -5,6 +5,7 @@
 mod algorithm;
 mod asn1;
 mod base64;
+mod budget;
 mod cert;
 mod decode;
 mod error;
@@ -14,6 +15,7 @@ mod extensions;
 mod ffi;
 mod files;
 pub mod inspect;
+mod key_limits;
 pub mod keystone;
 mod limits;
 mod montgomery;
@@ -28,6 +30,7 @@ mod verifier;
 
 pub use algorithm::{AlgorithmPolicy, DigestAlgorithm, KeyProblem, SignatureProblem};
 pub use asn1::Asn1Error;
+pub use budget::{BudgetKind, WorkSpent};
 pub use cert::{CertId, Certificate, ValidityField};
 pub use decode::InputForm;
 pub use error::{

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use crate::algorithm::{AlgorithmPolicy, DigestAlgorithm, DigestLookup};
+use crate::budget::{Budget, WorkSpent};
 use crate::cert::Certificate;
 use crate::decode::{self, InputForm};
 use crate::error::{AttributeProblem, Error, FileRole, Result};
@@ -236,8 +237,21 @@ impl Verifier {
     /// # Errors
     /// As [`Verifier::verify`].
     pub fn verify_form(&self, message: &[u8], form: InputForm) -> Result<Verified> {
-        let der = decode::content_info(message, form, &self.inner.limits)?;
-        self.verify_der(&der, None)
+        self.verify_measured(message, form).0
+    }
+
+    /// Verifies a message of the given form and reports the work the call
+    /// charged to its budget (signature checks, public-key work, path steps,
+    /// name-constraint comparisons) whether it verified or not.
+    pub fn verify_measured(
+        &self,
+        message: &[u8],
+        form: InputForm,
+    ) -> (Result<Verified>, WorkSpent) {
+        let mut budget = Budget::new(&self.inner.limits);
+        let result = decode::content_info(message, form, &self.inner.limits)
+            .and_then(|der| self.verify_der(&der, None, &mut budget));
+        (result, budget.spent())
     }
 
     /// Verifies a detached signature over `content`.
@@ -246,10 +260,15 @@ impl Verifier {
     /// As [`Verifier::verify`].
     pub fn verify_detached(&self, message: &[u8], content: &[u8]) -> Result<Verified> {
         let der = decode::content_info(message, InputForm::Auto, &self.inner.limits)?;
-        self.verify_der(&der, Some(content))
+        self.verify_der(&der, Some(content), &mut Budget::new(&self.inner.limits))
     }
 
-    fn verify_der(&self, der: &[u8], detached: Option<&[u8]>) -> Result<Verified> {
+    fn verify_der(
+        &self,
+        der: &[u8],
+        detached: Option<&[u8]>,
+        budget: &mut Budget,
+    ) -> Result<Verified> {
         let sd = SignedData::parse(der, &self.inner.limits)?;
         let content = detached.or(sd.econtent).ok_or(Error::NoContent)?;
         if sd.signer_infos.is_empty() {
@@ -274,13 +293,18 @@ impl Verifier {
             .enumerate()
             .map(|(i, si)| self.signer_candidates(i + 1, si, &sd.certificates))
             .collect::<Result<Vec<_>>>()?;
-        let at = self.inner.time.unwrap_or_else(UnixTime::now);
+        let call = Call {
+            sd: &sd,
+            message_certs: CertIndex::new(sd.certificates.clone()),
+            content,
+            at: self.inner.time.unwrap_or_else(UnixTime::now),
+        };
         let signers = sd
             .signer_infos
             .iter()
             .zip(candidates)
             .enumerate()
-            .map(|(i, (si, certs))| self.verify_signer(i + 1, si, &certs, &sd, content, at))
+            .map(|(i, (si, certs))| self.verify_signer(i + 1, si, &certs, &call, budget))
             .collect::<Result<Vec<_>>>()?;
         Ok(Verified {
             content: content.to_vec(),
@@ -328,10 +352,10 @@ impl Verifier {
         index: usize,
         si: &SignerInfo<'_>,
         candidates: &[Certificate],
-        sd: &SignedData<'_>,
-        content: &[u8],
-        at: UnixTime,
+        call: &Call<'_, '_>,
+        budget: &mut Budget,
     ) -> Result<VerifiedSigner> {
+        let sd = call.sd;
         let digest = match DigestAlgorithm::lookup(si.digest_algorithm.oid) {
             DigestLookup::Supported(d) => d,
             DigestLookup::NotImplemented(name) => {
@@ -354,7 +378,7 @@ impl Verifier {
         }
         let mut best: Option<Error> = None;
         for cert in candidates {
-            match self.try_candidate(index, si, digest, cert, sd, content, at) {
+            match self.try_candidate(index, si, digest, cert, call, budget) {
                 Ok(path) => {
                     return Ok(VerifiedSigner {
                         certificate: cert.clone(),
@@ -377,24 +401,23 @@ impl Verifier {
 
     /// Checks one candidate signer certificate completely: path, attributes,
     /// signature, content digest.
-    #[allow(clippy::too_many_arguments)]
     fn try_candidate(
         &self,
         index: usize,
         si: &SignerInfo<'_>,
         digest: DigestAlgorithm,
         cert: &Certificate,
-        sd: &SignedData<'_>,
-        content: &[u8],
-        at: UnixTime,
+        call: &Call<'_, '_>,
+        budget: &mut Budget,
     ) -> Result<Vec<Certificate>> {
-        let path = self.validated_path(cert, &sd.certificates, at)?;
+        let (sd, content) = (call.sd, call.content);
+        let path = self.validated_path(cert, &call.message_certs, call.at, budget)?;
         let key_error = |problem| Error::SignerKey {
             signer: index,
             cert: cert.id(),
             problem,
         };
-        let key = cert.public_key().map_err(key_error)?;
+        let (key, cost) = cert.budgeted_key(budget)?.map_err(key_error)?;
         key.check_policy(&self.inner.algorithms)
             .map_err(key_error)?;
         let sig_error = |problem| Error::Signature {
@@ -425,6 +448,7 @@ impl Verifier {
                 // The signature covers the DER SET OF, i.e. the [0] tag replaced by SET.
                 let set_tag = [crate::asn1::tag::SET];
                 let parts: [&[u8]; 2] = [&set_tag, attrs.raw.get(1..).unwrap_or_default()];
+                budget.charge_signature(cost)?;
                 key.verify_signer(
                     &si.signature_algorithm,
                     digest,
@@ -448,15 +472,17 @@ impl Verifier {
                     return Err(Error::MessageDigestMismatch { signer: index });
                 }
             }
-            None => key
-                .verify_signer(
+            None => {
+                budget.charge_signature(cost)?;
+                key.verify_signer(
                     &si.signature_algorithm,
                     digest,
                     &[content],
                     si.signature,
                     algorithms,
                 )
-                .map_err(sig_error)?,
+                .map_err(sig_error)?;
+            }
         }
         Ok(path)
     }
@@ -469,17 +495,19 @@ impl Verifier {
     /// The most specific path failure ([`Error::Certificate`] and friends).
     pub fn check_signing_certificate(&self, cert: &Certificate) -> Result<Vec<Certificate>> {
         let at = self.inner.time.unwrap_or_else(UnixTime::now);
-        self.validated_path(cert, &[], at)
+        let mut budget = Budget::new(&self.inner.limits);
+        self.validated_path(cert, &CertIndex::default(), at, &mut budget)
     }
 
     /// The signer's validated path, from the cache when still valid at `at`.
     fn validated_path(
         &self,
         signer: &Certificate,
-        message_certs: &[Certificate],
+        message_certs: &CertIndex,
         at: UnixTime,
+        budget: &mut Budget,
     ) -> Result<Vec<Certificate>> {
-        if let Some(path) = self.inner.cache.get(signer, message_certs, at) {
+        if let Some(path) = self.inner.cache.get(signer, message_certs.all(), at) {
             return Ok(path);
         }
         let search = Search {
@@ -490,11 +518,21 @@ impl Verifier {
             algorithms: &self.inner.algorithms,
             limits: &self.inner.limits,
         };
-        let path = search.run(signer)?;
+        let path = search.run(signer, budget)?;
         let certs = path.certs.clone();
         self.inner.cache.insert(signer, path);
         Ok(certs)
     }
+}
+
+/// What one verify call works on, besides the budget.
+struct Call<'c, 'm> {
+    sd: &'c SignedData<'m>,
+    /// The message's certificates, indexed by subject for path building.
+    message_certs: CertIndex,
+    /// The signed content (encapsulated or detached).
+    content: &'c [u8],
+    at: UnixTime,
 }
 
 /// Validated paths keyed by the signer certificate's fingerprint; an entry is

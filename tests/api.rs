@@ -221,9 +221,10 @@ fn pkiz_bombs_stop_at_the_cap() {
             format!("{DIR}/cacert.pem"),
         )
         .unwrap()
-        .limits(Limits {
-            max_inflated_bytes: 1 << 20,
-            ..Limits::default()
+        .limits({
+            let mut limits = Limits::default();
+            limits.max_inflated_bytes = 1 << 20;
+            limits
         })
         .build()
         .unwrap();

@@ -1,7 +1,7 @@
 //! Hostile input: every limit of `Limits` ends the work with a clear error,
 //! never a crash, a hang or an unbounded allocation.
 
-use cmsverify::{Error, InputForm, Limits, Verifier};
+use cmsverify::{BudgetKind, Error, InputForm, Limits, Verifier};
 
 const H: &str = "tests/data/hostile";
 
@@ -11,26 +11,35 @@ fn read(path: &str) -> Vec<u8> {
 
 #[test]
 fn thousands_of_same_name_issuers_exhaust_the_budget() {
-    // The certfile holds the signer and 1000 self-signed CAs named like its issuer.
+    // The certfile holds the signer and 1000 self-signed P-256 CAs named like
+    // its issuer: each costs a signature check and about 240 units of key work.
     let v = Verifier::from_files(
         format!("{H}/same-subject/certfile.pem"),
         format!("{H}/same-subject/cafile.pem"),
     )
     .unwrap();
-    let err = v
-        .verify(&read(&format!("{H}/same-subject/message.pem")))
-        .unwrap_err();
+    let message = read(&format!("{H}/same-subject/message.pem"));
+    let (result, spent) = v.verify_measured(&message, InputForm::Auto);
+    let err = result.unwrap_err();
     assert!(
-        matches!(err, Error::PathBudgetExhausted { limit: 100 }),
+        matches!(
+            err,
+            Error::BudgetExhausted {
+                budget: BudgetKind::PublicKeyWork,
+                limit: 20_000
+            }
+        ),
         "{err}"
     );
     assert_eq!(err.exit_code(), 4);
-    // A larger budget is honoured too, and still ends.
+    assert!(spent.public_key_work <= 20_000, "{spent:?}");
+    assert!((80..=90).contains(&spent.signature_checks), "{spent:?}");
+    // With the key-work budget raised, the signature-check budget stops it.
+    let mut limits = Limits::default();
+    limits.max_public_key_work = 1_000_000;
+    limits.max_signature_checks = 400;
     let v = Verifier::builder()
-        .limits(Limits {
-            max_path_signatures: 400,
-            ..Limits::default()
-        })
+        .limits(limits)
         .files(
             format!("{H}/same-subject/certfile.pem"),
             format!("{H}/same-subject/cafile.pem"),
@@ -38,10 +47,15 @@ fn thousands_of_same_name_issuers_exhaust_the_budget() {
         .unwrap()
         .build()
         .unwrap();
+    let (result, spent) = v.verify_measured(&message, InputForm::Auto);
     assert!(matches!(
-        v.verify(&read(&format!("{H}/same-subject/message.pem"))),
-        Err(Error::PathBudgetExhausted { limit: 400 })
+        result,
+        Err(Error::BudgetExhausted {
+            budget: BudgetKind::SignatureChecks,
+            limit: 400
+        })
     ));
+    assert_eq!(spent.signature_checks, 400);
 }
 
 #[test]
@@ -61,9 +75,10 @@ fn issuer_loops_end() {
 #[test]
 fn path_length_limit_is_reported() {
     let v = Verifier::builder()
-        .limits(Limits {
-            max_path_len: 2,
-            ..Limits::default()
+        .limits({
+            let mut limits = Limits::default();
+            limits.max_path_len = 2;
+            limits
         })
         .files(
             format!("{H}/loop/certfile.pem"),
@@ -85,9 +100,10 @@ fn path_length_limit_is_reported() {
 #[test]
 fn too_many_certificates_in_a_bundle() {
     let v = Verifier::builder()
-        .limits(Limits {
-            max_certificates: 500,
-            ..Limits::default()
+        .limits({
+            let mut limits = Limits::default();
+            limits.max_certificates = 500;
+            limits
         })
         .files(
             format!("{H}/same-subject/certfile.pem"),
@@ -161,9 +177,10 @@ fn huge_length_fields_are_refused() {
 #[test]
 fn oversized_input_is_refused_before_decoding() {
     let v = Verifier::builder()
-        .limits(Limits {
-            max_message_bytes: 1 << 20,
-            ..Limits::default()
+        .limits({
+            let mut limits = Limits::default();
+            limits.max_message_bytes = 1 << 20;
+            limits
         })
         .files(
             "tests/data/keystone/signing_cert.pem",

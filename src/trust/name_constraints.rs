@@ -4,15 +4,21 @@
 //! A CA constraint of any other form makes the path fail closed
 //! (REFERENCE.md section 7 item 7).
 
+use crate::budget::Budget;
 use crate::cert::Certificate;
-use crate::error::CertProblem;
+use crate::error::{CertProblem, Error};
 use crate::extensions::{GeneralName, NameConstraints};
 use crate::name;
 use crate::oid;
 
 /// Checks every certificate of `path` (signer first) against the constraints
 /// of every CA above it. Self-issued intermediates are skipped, as OpenSSL does.
-pub(crate) fn check(path: &[Certificate]) -> Result<(), (usize, CertProblem)> {
+/// Each (certificate, CA) pair is charged to `budget` before it is compared;
+/// the outer error is the budget running out.
+pub(crate) fn check(
+    path: &[Certificate],
+    budget: &mut Budget,
+) -> Result<Result<(), (usize, CertProblem)>, Error> {
     for (j, ca) in path.iter().enumerate().skip(1) {
         let Some(nc) = &ca.extensions().name_constraints else {
             continue;
@@ -26,16 +32,28 @@ pub(crate) fn check(path: &[Certificate]) -> Result<(), (usize, CertProblem)> {
                 _ => None,
             })
         {
-            return Err((j, CertProblem::UnsupportedNameConstraint(form)));
+            return Ok(Err((j, CertProblem::UnsupportedNameConstraint(form))));
         }
         for (i, cert) in path.iter().enumerate().take(j) {
             if i > 0 && cert.is_self_issued() {
                 continue;
             }
-            check_cert(cert, nc, i == 0).map_err(|p| (i, p))?;
+            budget.charge_name_checks(comparisons(cert, nc))?;
+            if let Err(problem) = check_cert(cert, nc, i == 0) {
+                return Ok(Err((i, problem)));
+            }
         }
     }
-    Ok(())
+    Ok(Ok(()))
+}
+
+/// An upper bound of the comparisons [`check_cert`] makes: every name the
+/// certificate can present (its subject, each SAN, each subject attribute,
+/// which takes at least 9 DER bytes) against every subtree.
+fn comparisons(cert: &Certificate, nc: &NameConstraints) -> u64 {
+    let names = 1 + cert.extensions().subject_alt_names.len() + cert.subject_der().len() / 9;
+    let subtrees = nc.permitted.len() + nc.excluded.len();
+    u64::try_from(names.saturating_mul(subtrees)).unwrap_or(u64::MAX)
 }
 
 fn check_cert(cert: &Certificate, nc: &NameConstraints, is_leaf: bool) -> Result<(), CertProblem> {

@@ -10,13 +10,14 @@
 //! signatures and every rule of [`super::policy`] hold.
 
 use crate::algorithm::AlgorithmPolicy;
+use crate::budget::Budget;
 use crate::cert::Certificate;
 use crate::error::{CertProblem, CertRole, Error};
 use crate::limits::Limits;
 use crate::time::UnixTime;
 
 use super::policy::{self, Purpose};
-use super::store::TrustStore;
+use super::store::{CertIndex, TrustStore};
 
 /// A path that passed every check.
 #[derive(Debug, Clone)]
@@ -36,7 +37,8 @@ pub(crate) struct ValidatedPath {
 /// Everything a search needs besides the store.
 pub(crate) struct Search<'a> {
     pub store: &'a TrustStore,
-    pub message_certs: &'a [Certificate],
+    /// The message's certificates, indexed for this call.
+    pub message_certs: &'a CertIndex,
     pub at: UnixTime,
     pub purpose: Purpose,
     pub algorithms: &'a AlgorithmPolicy,
@@ -54,13 +56,13 @@ enum Origin {
     Message,
 }
 
-struct State {
+struct State<'b> {
     path: Vec<(Certificate, Origin)>,
-    signatures_left: usize,
+    budget: &'b mut Budget,
     best: Option<Error>,
 }
 
-impl State {
+impl State<'_> {
     fn record(&mut self, e: Error) {
         if self.best.as_ref().is_none_or(|b| e.rank() > b.rank()) {
             self.best = Some(e);
@@ -85,28 +87,32 @@ fn cert_error(cert: &Certificate, role: CertRole, problem: CertProblem) -> Error
 }
 
 impl Search<'_> {
-    /// Finds a path for `signer` that passes every check.
+    /// Finds a path for `signer` that passes every check, charging `budget`.
     ///
     /// # Errors
     /// The most specific failure among all candidate paths, or
-    /// [`Error::PathBudgetExhausted`].
-    pub(crate) fn run(&self, signer: &Certificate) -> Result<ValidatedPath, Error> {
+    /// [`Error::BudgetExhausted`].
+    pub(crate) fn run(
+        &self,
+        signer: &Certificate,
+        budget: &mut Budget,
+    ) -> Result<ValidatedPath, Error> {
         let mut state = State {
             path: vec![(signer.clone(), Origin::Untrusted)],
-            signatures_left: self.limits.max_path_signatures,
+            budget,
             best: None,
         };
         // A self-signed signer that is itself in the CAfile is its own anchor (E01).
         if signer.is_self_signed() && self.store.trusted.all().contains(signer) {
             state.path[0].1 = Origin::Trusted;
-            if let Some(done) = self.complete(&mut state) {
+            if let Some(done) = self.complete(&mut state)? {
                 return Ok(done);
             }
             state.path[0].1 = Origin::Untrusted;
         }
-        match self.extend(&mut state) {
-            Ok(Some(done)) => Ok(done),
-            Ok(None) => Err(state.best.unwrap_or_else(|| {
+        match self.extend(&mut state)? {
+            Some(done) => Ok(done),
+            None => Err(state.best.unwrap_or_else(|| {
                 cert_error(
                     signer,
                     CertRole::Signer,
@@ -115,7 +121,6 @@ impl Search<'_> {
                     },
                 )
             })),
-            Err(fatal) => Err(fatal),
         }
     }
 
@@ -138,22 +143,23 @@ impl Search<'_> {
             .map(|c| (c, Origin::Untrusted));
         let message = self
             .message_certs
-            .iter()
-            .filter(move |c| c.canonical_subject() == issuer)
+            .by_subject(issuer)
             .map(|c| (c, Origin::Message));
-        trusted
-            .chain(certfile)
-            .chain(message)
-            .filter(move |(c, _)| cert.likely_issued_by(c))
+        trusted.chain(certfile).chain(message)
     }
 
     /// Extends the path from its last certificate. `Ok(Some)` is a validated
-    /// path, `Ok(None)` means every branch failed (errors recorded), `Err` is fatal.
-    fn extend(&self, state: &mut State) -> Result<Option<ValidatedPath>, Error> {
+    /// path, `Ok(None)` means every branch failed (errors recorded), `Err` is
+    /// the budget running out.
+    fn extend(&self, state: &mut State<'_>) -> Result<Option<ValidatedPath>, Error> {
         let (cert, origin) = state.path.last().cloned().ok_or(Error::NoSigners)?;
         let index = state.path.len() - 1;
         let mut tried = 0usize;
         for (candidate, cand_origin) in self.candidates(&cert) {
+            state.budget.charge_path_step()?;
+            if !cert.likely_issued_by(candidate) {
+                continue;
+            }
             let on_path = state.path.iter().any(|(c, _)| {
                 c.canonical_subject() == candidate.canonical_subject()
                     && c.spki() == candidate.spki()
@@ -172,39 +178,24 @@ impl Search<'_> {
                 ));
                 continue;
             }
-            if state.signatures_left == 0 {
-                return Err(Error::PathBudgetExhausted {
-                    limit: self.limits.max_path_signatures,
-                });
+            let is_anchor = cand_origin == Origin::Trusted && candidate.is_self_signed();
+            // Cheap checks first: a candidate no path could use costs no signature check.
+            if let Err(problem) = policy::check_issuer_candidate(candidate, self.purpose, self.at) {
+                let role = if is_anchor {
+                    CertRole::Anchor
+                } else {
+                    CertRole::Intermediate
+                };
+                state.record(cert_error(candidate, role, problem));
+                continue;
             }
-            state.signatures_left -= 1;
-            let key = match candidate.public_key() {
-                Ok(k) => k,
-                Err(p) => {
-                    state.record(cert_error(
-                        &cert,
-                        role(index, index + 2),
-                        CertProblem::IssuerKey(p),
-                    ));
-                    continue;
-                }
-            };
-            if let Err(p) = key.verify_certificate(
-                &cert.signature_algorithm(),
-                cert.tbs(),
-                cert.signature(),
-                self.algorithms,
-            ) {
-                state.record(cert_error(
-                    &cert,
-                    role(index, index + 2),
-                    CertProblem::Signature(p),
-                ));
+            if let Err(problem) = self.issued_by(&cert, candidate, state.budget)? {
+                state.record(cert_error(&cert, role(index, index + 2), problem));
                 continue;
             }
             state.path.push((candidate.clone(), cand_origin));
-            let found = if cand_origin == Origin::Trusted && candidate.is_self_signed() {
-                self.complete(state)
+            let found = if is_anchor {
+                self.complete(state)?
             } else {
                 self.extend(state)?
             };
@@ -234,8 +225,36 @@ impl Search<'_> {
         Ok(None)
     }
 
+    /// Whether `issuer`'s key verifies `cert`'s signature, remembered per
+    /// pair for the rest of the call; the check is charged to `budget`.
+    fn issued_by(
+        &self,
+        cert: &Certificate,
+        issuer: &Certificate,
+        budget: &mut Budget,
+    ) -> Result<Result<(), CertProblem>, Error> {
+        if let Some(verdict) = budget.issuer_verdict(cert.fingerprint(), issuer.fingerprint()) {
+            return Ok(verdict);
+        }
+        let verdict = match issuer.budgeted_key(budget)? {
+            Err(problem) => Err(CertProblem::IssuerKey(problem)),
+            Ok((key, cost)) => {
+                budget.charge_signature(cost)?;
+                key.verify_certificate(
+                    &cert.signature_algorithm(),
+                    cert.tbs(),
+                    cert.signature(),
+                    self.algorithms,
+                )
+                .map_err(CertProblem::Signature)
+            }
+        };
+        budget.remember_issuer_verdict(cert.fingerprint(), issuer.fingerprint(), verdict.clone());
+        Ok(verdict)
+    }
+
     /// Runs the policy on a path ending in an anchor.
-    fn complete(&self, state: &mut State) -> Option<ValidatedPath> {
+    fn complete(&self, state: &mut State<'_>) -> Result<Option<ValidatedPath>, Error> {
         let certs: Vec<Certificate> = state.path.iter().map(|(c, _)| c.clone()).collect();
         let from_message = state
             .path
@@ -244,20 +263,24 @@ impl Search<'_> {
             .filter(|(_, origin)| *origin == Origin::Message)
             .map(|(c, _)| *c.fingerprint())
             .collect();
-        match policy::check_path(&certs, self.purpose, self.at) {
+        match policy::check_path(&certs, self.purpose, self.at, state.budget)? {
             Ok(()) => {
-                let valid_from = certs.iter().filter_map(Certificate::not_before).max()?;
-                let valid_until = certs.iter().filter_map(Certificate::not_after).min()?;
-                Some(ValidatedPath {
-                    certs,
-                    valid_from,
-                    valid_until,
-                    from_message,
-                })
+                let valid_from = certs.iter().filter_map(Certificate::not_before).max();
+                let valid_until = certs.iter().filter_map(Certificate::not_after).min();
+                Ok(valid_from
+                    .zip(valid_until)
+                    .map(|(valid_from, valid_until)| ValidatedPath {
+                        certs,
+                        valid_from,
+                        valid_until,
+                        from_message,
+                    }))
             }
             Err((i, problem)) => {
-                state.record(cert_error(&certs[i], role(i, certs.len()), problem));
-                None
+                if let Some(failed) = certs.get(i) {
+                    state.record(cert_error(failed, role(i, certs.len()), problem));
+                }
+                Ok(None)
             }
         }
     }

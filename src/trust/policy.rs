@@ -5,8 +5,9 @@
 //! check_purpose_smime_sign()`); the path walk in [`super::path`] only asks
 //! [`check_path`]. See openssl-cms-verify.md sections 3.4-3.6.
 
+use crate::budget::Budget;
 use crate::cert::{Certificate, ValidityField};
-use crate::error::{CertProblem, PurposeProblem};
+use crate::error::{CertProblem, Error, PurposeProblem};
 use crate::extensions::{ku, ns};
 use crate::oid;
 use crate::time::UnixTime;
@@ -189,11 +190,42 @@ fn check_time(c: &Certificate, at: UnixTime) -> Result<(), CertProblem> {
     Ok(())
 }
 
+/// The checks an issuer candidate must pass wherever it ends up above the
+/// signer (the weaker top-of-path CA rule, the CA purpose rules, validity):
+/// run before its signature is checked, so that a candidate no path could
+/// use costs no public-key work. [`check_path`] still runs on every path.
+pub(crate) fn check_issuer_candidate(
+    c: &Certificate,
+    purpose: Purpose,
+    at: UnixTime,
+) -> Result<(), CertProblem> {
+    apply(EVERY_CERT, c, Position::Top)?;
+    if purpose == Purpose::SmimeSign {
+        apply(SMIME_CA, c, Position::Top)?;
+    }
+    check_time(c, at)
+}
+
 /// Checks a complete path (signer first, anchor last) whose signatures have
 /// been verified: extensions, CA status, purpose and path length for each
 /// certificate, then validity top-down, then name constraints. Returns the
 /// index of the failing certificate with the problem.
+///
+/// The outer error is the budget running out (name constraints are charged).
 pub(crate) fn check_path(
+    path: &[Certificate],
+    purpose: Purpose,
+    at: UnixTime,
+    budget: &mut Budget,
+) -> Result<Result<(), (usize, CertProblem)>, Error> {
+    if let Err(failed) = check_rules(path, purpose, at) {
+        return Ok(Err(failed));
+    }
+    super::name_constraints::check(path, budget)
+}
+
+/// Extensions, CA status, purpose and path length, then validity top-down.
+fn check_rules(
     path: &[Certificate],
     purpose: Purpose,
     at: UnixTime,
@@ -234,5 +266,5 @@ pub(crate) fn check_path(
     for (i, c) in path.iter().enumerate().rev() {
         check_time(c, at).map_err(|p| (i, p))?;
     }
-    super::name_constraints::check(path)
+    Ok(())
 }
