@@ -4,7 +4,6 @@
 use std::borrow::Cow;
 use std::io::Read;
 
-use crate::asn1;
 use crate::base64::{self, Alphabet};
 use crate::error::{Error, PemProblem, Result, TokenProblem};
 use crate::limits::Limits;
@@ -96,9 +95,9 @@ fn normalize<'a>(der: Cow<'a, [u8]>, limits: &Limits) -> Result<Cow<'a, [u8]>> {
         problem,
     };
     match der {
-        Cow::Borrowed(b) => asn1::normalize(b, limits.max_nesting_depth).map_err(malformed),
+        Cow::Borrowed(b) => crate::ber::normalize(b, limits.max_nesting_depth).map_err(malformed),
         Cow::Owned(v) => {
-            let out = asn1::normalize(&v, limits.max_nesting_depth).map_err(malformed)?;
+            let out = crate::ber::normalize(&v, limits.max_nesting_depth).map_err(malformed)?;
             Ok(Cow::Owned(match out {
                 Cow::Borrowed(b) if b.len() == v.len() => v,
                 other => other.into_owned(),

@@ -5,6 +5,7 @@
 mod algorithm;
 mod asn1;
 mod base64;
+mod ber;
 mod budget;
 mod cert;
 mod decode;

@@ -162,14 +162,15 @@ impl<'a> SignedData<'a> {
 
         let certificates = match r.optional(tag::ctx_cons(0)).map_err(&m)? {
             Some(set) => {
-                let certs = cert::parse_sequence(set.value).map_err(malformed("certificates"))?;
-                if certs.len() > limits.max_certificates {
-                    return Err(Error::Malformed {
-                        context: "certificates",
-                        problem: Asn1Error::BadLength,
+                // Counted on the headers before any certificate is parsed.
+                let count = Reader::new(set.value).count();
+                if count > limits.max_certificates {
+                    return Err(Error::TooManyEmbeddedCertificates {
+                        count,
+                        max: limits.max_certificates,
                     });
                 }
-                certs
+                cert::parse_sequence(set.value).map_err(malformed("certificates"))?
             }
             None => Vec::new(),
         };
@@ -186,9 +187,16 @@ impl<'a> SignedData<'a> {
         }
         let signer_infos = signer_set
             .reader()
-            .map(|si| si.and_then(SignerInfo::parse))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(malformed("SignerInfo"))?;
+            .enumerate()
+            .map(|(i, si)| {
+                let si = si
+                    .and_then(SignerInfo::parse)
+                    .map_err(malformed("SignerInfo"))?;
+                si.check_attributes_count(i + 1, limits.max_attributes)?;
+                si.validate_attributes().map_err(malformed("SignerInfo"))?;
+                Ok(si)
+            })
+            .collect::<Result<Vec<_>>>()?;
         Ok(Self {
             digest_algorithms,
             econtent_type,
@@ -226,12 +234,6 @@ impl<'a> SignerInfo<'a> {
         let signature = r.expect(tag::OCTET_STRING)?.value;
         let unsigned_attrs = r.optional(tag::ctx_cons(1))?;
         r.finish()?;
-        if let Some(attrs) = signed_attrs {
-            validate_attributes(attrs)?;
-        }
-        if let Some(attrs) = unsigned_attrs {
-            validate_attributes(attrs)?;
-        }
         Ok(Self {
             sid,
             digest_algorithm,
@@ -240,6 +242,29 @@ impl<'a> SignerInfo<'a> {
             signature,
             unsigned_attrs,
         })
+    }
+}
+
+impl SignerInfo<'_> {
+    /// Refuses more than `max` attributes, counted on the headers alone.
+    fn check_attributes_count(&self, signer: usize, max: usize) -> Result<()> {
+        let count = [self.signed_attrs, self.unsigned_attrs]
+            .iter()
+            .flatten()
+            .map(|set| Reader::new(set.value).count())
+            .sum();
+        if count > max {
+            return Err(Error::TooManyAttributes { signer, count, max });
+        }
+        Ok(())
+    }
+
+    /// The structure of both attribute sets.
+    fn validate_attributes(&self) -> Result<(), Asn1Error> {
+        [self.signed_attrs, self.unsigned_attrs]
+            .into_iter()
+            .flatten()
+            .try_for_each(validate_attributes)
     }
 }
 
