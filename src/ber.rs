@@ -69,9 +69,9 @@ impl DerLengths {
     }
 
     fn get(&self, slot: usize) -> Option<usize> {
-        match self.small.get(slot)? {
-            &u16::MAX => self.large.get(&slot).copied(),
-            &len => Some(usize::from(len)),
+        match *self.small.get(slot)? {
+            u16::MAX => self.large.get(&slot).copied(),
+            len => Some(usize::from(len)),
         }
     }
 }
