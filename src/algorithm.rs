@@ -46,7 +46,19 @@ impl AlgorithmPolicy {
 
 /// Why a signature did not verify.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SignatureProblem {
+    /// An RSA signature whose length is not the modulus length (OpenSSL's
+    /// "wrong signature length").
+    WrongLength {
+        /// The modulus length in bytes.
+        expected: usize,
+        /// The signature's length.
+        found: usize,
+    },
+    /// A certificate whose outer signatureAlgorithm differs from the one
+    /// inside TBSCertificate (OpenSSL's `X509_verify`).
+    AlgorithmMismatch,
     /// The signature value does not match the data and key.
     Invalid,
     /// The algorithm OID is not one cmsverify implements.
@@ -68,6 +80,13 @@ impl std::fmt::Display for SignatureProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Invalid => f.write_str("the signature does not match"),
+            Self::WrongLength { expected, found } => write!(
+                f,
+                "the RSA signature is {found} bytes long, not the modulus length of {expected}"
+            ),
+            Self::AlgorithmMismatch => f.write_str(
+                "the certificate's signatureAlgorithm differs from the one inside its TBSCertificate",
+            ),
             Self::UnsupportedAlgorithm(a) => write!(f, "unsupported signature algorithm {a}"),
             Self::KeyMismatch { algorithm, key } => {
                 write!(
@@ -488,6 +507,20 @@ impl PublicKey {
         }
     }
 
+    /// RSA signatures must be exactly as long as the modulus (OpenSSL's
+    /// `RSA_R_WRONG_SIGNATURE_LENGTH`; a shorter one is not left-padded).
+    fn check_signature_length(&self, signature: &[u8]) -> Result<(), SignatureProblem> {
+        match self {
+            Self::Rsa { bits, .. } if signature.len() != bits.div_ceil(8) => {
+                Err(SignatureProblem::WrongLength {
+                    expected: bits.div_ceil(8),
+                    found: signature.len(),
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+
     fn family_name(&self) -> &'static str {
         match self {
             Self::Rsa {
@@ -516,6 +549,7 @@ impl PublicKey {
         policy: &AlgorithmPolicy,
     ) -> Result<(), SignatureProblem> {
         digest.check_policy(policy)?;
+        self.check_signature_length(signature)?;
         match self {
             Self::Rsa {
                 key, op, pss_only, ..
@@ -592,6 +626,7 @@ impl PublicKey {
             algorithm: oid::describe(sig_alg.oid),
             key: self.family_name(),
         };
+        self.check_signature_length(signature)?;
         match (kind, self) {
             (
                 CertSigKind::RsaPkcs1(digest),

@@ -278,9 +278,38 @@ pub(crate) fn integer_magnitude(value: &[u8]) -> &[u8] {
     &value[skip..]
 }
 
+/// Whether two INTEGER contents are the same signed value (OpenSSL's
+/// `ASN1_INTEGER_cmp`): two's complement, so `80 AB` (negative) differs from
+/// `00 80 AB`; redundant leading octets are ignored.
+pub(crate) fn integers_equal(a: &[u8], b: &[u8]) -> bool {
+    minimal_integer(a) == minimal_integer(b)
+}
+
+/// Two's complement content without redundant leading `00` or `FF` octets.
+fn minimal_integer(mut value: &[u8]) -> &[u8] {
+    while let [first, second, ..] = value {
+        let redundant =
+            (*first == 0 && second & 0x80 == 0) || (*first == 0xFF && second & 0x80 != 0);
+        if !redundant {
+            break;
+        }
+        value = value.get(1..).unwrap_or_default();
+    }
+    value
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn integers_compare_as_signed_values() {
+        assert!(integers_equal(&[0x01], &[0x00, 0x01]));
+        assert!(integers_equal(&[0x00, 0x80, 0xAB], &[0x00, 0x80, 0xAB]));
+        assert!(!integers_equal(&[0x80, 0xAB], &[0x00, 0x80, 0xAB]));
+        assert!(integers_equal(&[0xFF, 0x80], &[0x80]));
+        assert!(!integers_equal(&[0xFF], &[0x00, 0xFF]));
+    }
 
     #[test]
     fn reads_nested_der() {

@@ -28,6 +28,7 @@ struct Inner {
     der: Box<[u8]>,
     tbs: Range<usize>,
     signature_algorithm: Range<usize>,
+    tbs_signature_algorithm: Range<usize>,
     signature: Range<usize>,
     serial: Range<usize>,
     issuer: Range<usize>,
@@ -100,7 +101,8 @@ impl Certificate {
         if serial.value.is_empty() {
             return Err(Asn1Error::BadValue);
         }
-        AlgorithmIdentifier::parse(t.expect(tag::SEQUENCE)?)?;
+        let tbs_sig_alg = t.expect(tag::SEQUENCE)?;
+        AlgorithmIdentifier::parse(tbs_sig_alg)?;
         let issuer = t.expect(tag::SEQUENCE)?;
         let validity = t.expect(tag::SEQUENCE)?;
         let subject = t.expect(tag::SEQUENCE)?;
@@ -141,6 +143,7 @@ impl Certificate {
                 der: der.into(),
                 tbs: range_of(der, tbs.raw),
                 signature_algorithm: range_of(der, sig_alg.raw),
+                tbs_signature_algorithm: range_of(der, tbs_sig_alg.raw),
                 signature: range_of(der, signature),
                 serial: range_of(der, serial.value),
                 issuer: range_of(der, issuer.raw),
@@ -179,6 +182,14 @@ impl Certificate {
                 oid: &[],
                 params: None,
             })
+    }
+
+    /// Whether the outer signatureAlgorithm equals the one inside
+    /// TBSCertificate, OID and parameters (OpenSSL's `X509_ALGOR_cmp` in
+    /// `X509_verify`).
+    pub(crate) fn signature_algorithms_agree(&self) -> bool {
+        self.slice(&self.inner.signature_algorithm)
+            == self.slice(&self.inner.tbs_signature_algorithm)
     }
 
     pub(crate) fn signature(&self) -> &[u8] {
@@ -313,7 +324,7 @@ impl Certificate {
             }
         }
         if let Some(serial) = &akid.serial {
-            if asn1::integer_magnitude(serial) != asn1::integer_magnitude(issuer.serial_bytes()) {
+            if !asn1::integers_equal(serial, issuer.serial_bytes()) {
                 return false;
             }
         }

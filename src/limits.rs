@@ -35,7 +35,7 @@ pub struct Limits {
     pub max_signature_checks: u64,
     /// Most public-key work in one verify call, in units of one 2048-bit
     /// Montgomery multiplication (about 2 µs here; an RSA-2048 verify with
-    /// e = 65537 costs 21 units, an RSA-16384 one about 1200, a P-256 verify
+    /// e = 65537 costs 21 units, an RSA-16384 one about 1,350, a P-256 verify
     /// about 220). Default 20,000: a chain of 16384-bit keys fits, an
     /// attacker's message cannot cost more than a few tens of milliseconds.
     pub max_public_key_work: u64,

@@ -58,7 +58,7 @@ impl SignerId<'_> {
     pub(crate) fn matches(&self, cert: &Certificate, canonical_issuer: Option<&[u8]>) -> bool {
         match self {
             Self::IssuerSerial { issuer, serial } => {
-                asn1::integer_magnitude(serial) == asn1::integer_magnitude(cert.serial_bytes())
+                asn1::integers_equal(serial, cert.serial_bytes())
                     && (cert.issuer_der() == *issuer
                         || canonical_issuer == Some(cert.canonical_issuer()))
             }

@@ -9,7 +9,7 @@
 //! tried (REFERENCE.md section 7 item 3); a path is accepted only when all its
 //! signatures and every rule of [`super::policy`] hold.
 
-use crate::algorithm::AlgorithmPolicy;
+use crate::algorithm::{AlgorithmPolicy, SignatureProblem};
 use crate::budget::Budget;
 use crate::cert::Certificate;
 use crate::error::{CertProblem, CertRole, Error};
@@ -236,18 +236,26 @@ impl Search<'_> {
         if let Some(verdict) = budget.issuer_verdict(cert.fingerprint(), issuer.fingerprint()) {
             return Ok(verdict);
         }
-        let verdict = match issuer.budgeted_key(budget)? {
-            Err(problem) => Err(CertProblem::IssuerKey(problem)),
-            Ok((key, cost)) => {
-                budget.charge_signature(cost)?;
-                key.verify_certificate(
-                    &cert.signature_algorithm(),
-                    cert.tbs(),
-                    cert.signature(),
-                    self.algorithms,
-                )
-                .map_err(CertProblem::Signature)
+        let verdict = if cert.signature_algorithms_agree() {
+            match issuer.budgeted_key(budget)? {
+                Err(problem) => Err(CertProblem::IssuerKey(problem)),
+                // Policy item 5 (RSA keys under 1024 bits) holds for every key on the path.
+                Ok((key, cost)) => match key.check_policy(self.algorithms) {
+                    Err(problem) => Err(CertProblem::IssuerKey(problem)),
+                    Ok(()) => {
+                        budget.charge_signature(cost)?;
+                        key.verify_certificate(
+                            &cert.signature_algorithm(),
+                            cert.tbs(),
+                            cert.signature(),
+                            self.algorithms,
+                        )
+                        .map_err(CertProblem::Signature)
+                    }
+                },
             }
+        } else {
+            Err(CertProblem::Signature(SignatureProblem::AlgorithmMismatch))
         };
         budget.remember_issuer_verdict(cert.fingerprint(), issuer.fingerprint(), verdict.clone());
         Ok(verdict)
