@@ -150,6 +150,12 @@ impl DigestAlgorithm {
         if let Some((_, alg)) = table.iter().find(|(o, _)| oid::is(oid_value, o)) {
             return DigestLookup::Supported(*alg);
         }
+        // OpenSSL registers each digest's RSA signature OID as an alias of the
+        // digest (`EVP_add_digest`: `pkey_type`), so `sha256WithRSAEncryption`
+        // names SHA-256 in digestAlgorithms too.
+        if let Some(CertSigKind::RsaPkcs1(alg)) = cert_signature_kind(oid_value) {
+            return DigestLookup::Supported(alg);
+        }
         if oid::is(oid_value, &oid::SM3) {
             DigestLookup::NotImplemented("SM3")
         } else if oid::is(oid_value, &oid::RIPEMD160) {
@@ -851,6 +857,21 @@ mod tests {
         );
         assert_eq!(
             DigestAlgorithm::lookup(&[0x2A, 0x03]),
+            DigestLookup::Unavailable
+        );
+    }
+
+    #[test]
+    fn rsa_signature_oids_alias_their_digest() {
+        let sha256_with_rsa = [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x0B];
+        assert_eq!(
+            DigestAlgorithm::lookup(&sha256_with_rsa),
+            DigestLookup::Supported(DigestAlgorithm::Sha256)
+        );
+        // ECDSA signature OIDs are not digest aliases.
+        let ecdsa_with_sha256 = [0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x02];
+        assert_eq!(
+            DigestAlgorithm::lookup(&ecdsa_with_sha256),
             DigestLookup::Unavailable
         );
     }
