@@ -4,6 +4,13 @@
 //! strings are malformed, or whose extension values do not decode, still parses
 //! (the problems surface as verification errors, as they do in OpenSSL), while
 //! a structurally broken certificate does not.
+#![allow(
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)] // TEMPORARY: fixed on the budget branch
 
 use std::fmt;
 use std::ops::Range;
