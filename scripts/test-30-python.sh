@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Python: build the wheel with maturin, install it with the test tools and the
-# real python-keystoneclient into .venv, run the pytest suite.
+# Python: the binding's Rust unit tests (linked to libpython, hence without
+# the extension-module feature), then build the wheel with maturin, install it
+# with the test tools and the real python-keystoneclient into .venv, run the
+# pytest suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+cargo test -p cmsverify-python --no-default-features
 
 python3 -m venv .venv
 venv_python=.venv/bin/python

@@ -297,15 +297,19 @@ pub(crate) struct DigestValue {
 impl DigestValue {
     fn new(bytes: &[u8]) -> Self {
         let mut out = [0u8; 64];
-        let len = bytes.len().min(64);
-        out[..len].copy_from_slice(&bytes[..len]);
-        Self { bytes: out, len }
+        for (o, b) in out.iter_mut().zip(bytes) {
+            *o = *b;
+        }
+        Self {
+            bytes: out,
+            len: bytes.len().min(64),
+        }
     }
 }
 
 impl AsRef<[u8]> for DigestValue {
     fn as_ref(&self) -> &[u8] {
-        &self.bytes[..self.len]
+        self.bytes.get(..self.len).unwrap_or_default()
     }
 }
 
@@ -819,7 +823,7 @@ impl PssParams {
                 .and_then(|i| i.expect(tag::INTEGER))
                 .map_err(malformed)?;
             let v = int.value;
-            if v.is_empty() || v[0] & 0x80 != 0 || v.len() > 4 {
+            if v.first().is_none_or(|b| b & 0x80 != 0) || v.len() > 4 {
                 return Err(bad("invalid PSS salt length"));
             }
             out.salt_len = v.iter().fold(0usize, |a, &b| (a << 8) | usize::from(b));

@@ -180,9 +180,12 @@ fn check_primitive(tlv: Tlv<'_>) -> Result<(), Asn1Error> {
         tag::OID => {
             !v.is_empty()
                 && v.last().is_some_and(|&b| b < 0x80)
-                && v.iter()
-                    .enumerate()
-                    .all(|(i, &b)| b != 0x80 || (i > 0 && v[i - 1] >= 0x80))
+                && v.iter().enumerate().all(|(i, &b)| {
+                    b != 0x80
+                        || i.checked_sub(1)
+                            .and_then(|p| v.get(p))
+                            .is_some_and(|&p| p >= 0x80)
+                })
         }
         tag::BOOLEAN => v.len() == 1,
         _ => true,
@@ -213,7 +216,7 @@ fn header(bytes: &[u8]) -> Result<(u8, usize, usize), Asn1Error> {
     let len = octets
         .iter()
         .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
-    if octets[0] == 0 || len < 0x80 {
+    if octets.first().is_none_or(|&b| b == 0) || len < 0x80 {
         return Err(Asn1Error::BadLength);
     }
     Ok((tag, 2 + n, len))
@@ -230,7 +233,7 @@ pub(crate) fn split_tlv(bytes: &[u8]) -> Result<(Tlv<'_>, &[u8]), Asn1Error> {
     Ok((
         Tlv {
             tag,
-            value: &raw[hlen..],
+            value: raw.get(hlen..).unwrap_or_default(),
             raw,
         },
         rest,
@@ -251,7 +254,7 @@ pub(crate) fn parse_one(bytes: &[u8]) -> Result<Tlv<'_>, Asn1Error> {
 pub(crate) fn push_length(out: &mut Vec<u8>, len: usize) {
     let bytes = len.to_be_bytes();
     let skip = bytes.iter().take_while(|&&b| b == 0).count();
-    let significant = &bytes[skip..];
+    let significant = bytes.get(skip..).unwrap_or_default();
     if len < 0x80 {
         out.extend_from_slice(significant.last().map_or(&[0][..], std::slice::from_ref));
         return;
@@ -275,7 +278,7 @@ pub(crate) fn integer_magnitude(value: &[u8]) -> &[u8] {
         .take_while(|&&b| b == 0)
         .count()
         .min(value.len().saturating_sub(1));
-    &value[skip..]
+    value.get(skip..).unwrap_or_default()
 }
 
 /// Whether two INTEGER contents are the same signed value (OpenSSL's

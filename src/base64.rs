@@ -27,6 +27,10 @@ const PAD: u8 = 0xFD;
     clippy::as_conversions,
     reason = "const fn: `usize::from` is not const"
 )]
+#[expect(
+    clippy::indexing_slicing,
+    reason = "evaluated at compile time; every index is a `u8` cast to usize, below the table's 256"
+)]
 const fn table(c62: u8, c63: u8, also63: u8) -> [u8; 256] {
     let mut t = [INVALID; 256];
     let mut i = 0;
@@ -66,7 +70,7 @@ impl Alphabet {
 
     /// Whether `c` is one of the alphabet's 64 symbols.
     pub(crate) fn is_symbol(self, c: u8) -> bool {
-        self.table()[usize::from(c)] < 64
+        lookup(self.table(), c) < 64
     }
 
     fn symbols(self) -> (u8, u8) {
@@ -76,6 +80,12 @@ impl Alphabet {
             Self::KeystoneToken => (b'+', b'-'),
         }
     }
+}
+
+/// The table entry of `c` (the bounds check of a `u8` index into 256 entries
+/// compiles away).
+fn lookup(table: &[u8; 256], c: u8) -> u8 {
+    table.get(usize::from(c)).copied().unwrap_or(INVALID)
 }
 
 /// Decodes base64, ignoring ASCII whitespace. Padding is optional; data after
@@ -99,20 +109,21 @@ pub(crate) fn decode_parts(parts: &[&[u8]], alphabet: Alphabet) -> Option<Vec<u8
             // Fast path: four symbols at a sextet boundary make three bytes.
             if bits == 0 && padding == 0 {
                 if let Some((quad, tail)) = rest.split_first_chunk::<4>() {
-                    let v = quad.map(|c| table[usize::from(c)]);
-                    if v.iter().all(|&x| x < 64) {
-                        let n = u32::from(v[0]) << 18
-                            | u32::from(v[1]) << 12
-                            | u32::from(v[2]) << 6
-                            | u32::from(v[3]);
-                        out.extend_from_slice(&n.to_be_bytes()[1..]);
+                    let [a, b, c, d] = quad.map(|c| lookup(table, c));
+                    if [a, b, c, d].iter().all(|&x| x < 64) {
+                        let n = u32::from(a) << 18
+                            | u32::from(b) << 12
+                            | u32::from(c) << 6
+                            | u32::from(d);
+                        let [_, b0, b1, b2] = n.to_be_bytes();
+                        out.extend_from_slice(&[b0, b1, b2]);
                         rest = tail;
                         continue;
                     }
                 }
             }
             rest = tail;
-            match table[usize::from(c)] {
+            match lookup(table, c) {
                 SPACE => {}
                 PAD => padding += 1,
                 INVALID => return None,
@@ -150,11 +161,10 @@ pub(crate) fn encode(input: &[u8], alphabet: Alphabet) -> String {
     };
     let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
     for chunk in input.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
+        let mut b = [0u8; 3];
+        for (to, from) in b.iter_mut().zip(chunk) {
+            *to = *from;
+        }
         let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
         out.push(symbol(n >> 18));
         out.push(symbol(n >> 12));

@@ -166,8 +166,9 @@ impl Certificate {
         &self.inner.der
     }
 
+    /// A part of the DER; the ranges were taken from it at parse time.
     fn slice(&self, r: &Range<usize>) -> &[u8] {
-        &self.inner.der[r.clone()]
+        self.inner.der.get(r.clone()).unwrap_or_default()
     }
 
     pub(crate) fn tbs(&self) -> &[u8] {

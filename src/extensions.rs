@@ -44,7 +44,8 @@ pub(crate) struct AuthorityKeyId {
 /// The `GeneralName` forms name constraints are applied to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum GeneralName {
-    Rfc822(String),
+    /// An e-mail address, as bytes: a subject's emailAddress may hold any.
+    Rfc822(Vec<u8>),
     Dns(String),
     /// Canonical encoding (see [`name::canonical`]) and display form.
     Directory {
@@ -287,7 +288,7 @@ fn ia5(value: &[u8]) -> Decoded<String> {
 
 fn general_name(tlv: Tlv<'_>) -> Decoded<GeneralName> {
     Ok(match tlv.tag {
-        0x81 => GeneralName::Rfc822(ia5(tlv.value)?),
+        0x81 => GeneralName::Rfc822(ia5(tlv.value)?.into_bytes()),
         0x82 => GeneralName::Dns(ia5(tlv.value)?),
         0xA4 => {
             let inner = asn1::parse_one(tlv.value).map_err(|_| "malformed directoryName")?;

@@ -81,18 +81,20 @@ pub fn openssl_text_canonical(data: &[u8]) -> Vec<u8> {
         let (line, tail) = rest.split_at(take);
         rest = tail;
         let eol = line.ends_with(b"\n");
-        let kept = line.len()
-            - line
-                .iter()
-                .rev()
-                .take_while(|&&b| b == b'\n' || b == b'\r')
-                .count();
-        out.extend_from_slice(&line[..kept]);
+        out.extend_from_slice(trim_line_ends(line));
         if eol {
             out.extend_from_slice(b"\r\n");
         }
     }
     out
+}
+
+/// The line without its trailing CRs and LFs.
+fn trim_line_ends(mut line: &[u8]) -> &[u8] {
+    while let [rest @ .., b'\n' | b'\r'] = line {
+        line = rest;
+    }
+    line
 }
 
 /// keystoneclient's `pkiz_uncompress`: the inflated payload (PEM text in real

@@ -1,6 +1,16 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs, unsafe_code, clippy::as_conversions)]
 #![warn(unreachable_pub)]
+#![cfg_attr(
+    not(test),
+    warn(
+        clippy::indexing_slicing,
+        clippy::string_slice,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )
+)]
 
 mod algorithm;
 mod asn1;

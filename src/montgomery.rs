@@ -27,17 +27,25 @@ impl std::fmt::Debug for RsaPublicOp {
     }
 }
 
+/// The big-endian number without its leading zero bytes.
+fn strip_leading_zeros(mut bytes: &[u8]) -> &[u8] {
+    while let [0, rest @ ..] = bytes {
+        bytes = rest;
+    }
+    bytes
+}
+
+/// A big-endian number as `limbs` little-endian limbs; `None` if it needs more.
 fn limbs_from_be(bytes: &[u8], limbs: usize) -> Option<Vec<u64>> {
-    let bytes = &bytes[bytes.iter().take_while(|&&b| b == 0).count()..];
+    let bytes = strip_leading_zeros(bytes);
     if bytes.len() > limbs * 8 {
         return None;
     }
-    let mut out = vec![0u64; limbs];
-    for (i, chunk) in bytes.rchunks(8).enumerate() {
-        let mut buf = [0u8; 8];
-        buf[8 - chunk.len()..].copy_from_slice(chunk);
-        out[i] = u64::from_be_bytes(buf);
-    }
+    let mut out: Vec<u64> = bytes
+        .rchunks(8)
+        .map(|chunk| chunk.iter().fold(0, |acc, &b| acc << 8 | u64::from(b)))
+        .collect();
+    out.resize(limbs, 0);
     Some(out)
 }
 
@@ -94,21 +102,24 @@ impl RsaPublicOp {
     /// Precomputes the constants of modulus `n` (big-endian, odd, at least
     /// 512 bits) with public exponent `e` (big-endian, fitting 64 bits).
     pub(crate) fn new(n: &[u8], e: &[u8]) -> Option<Self> {
-        let n_bytes = &n[n.iter().take_while(|&&b| b == 0).count()..];
+        let n_bytes = strip_leading_zeros(n);
         let k = n_bytes.len();
         if k < 64 || n_bytes.last().is_none_or(|b| b & 1 == 0) {
             return None;
         }
         let limbs = k.div_ceil(8);
         let n = limbs_from_be(n_bytes, limbs)?;
-        let e = limbs_from_be(e, 1)?[0];
+        let &[e] = limbs_from_be(e, 1)?.as_slice() else {
+            return None;
+        };
         if e < 3 {
             return None;
         }
         // Newton iteration for n[0]^-1 mod 2^64 (each step doubles correct bits).
+        let n0 = *n.first()?;
         let mut inv: u64 = 1;
         for _ in 0..6 {
-            inv = inv.wrapping_mul(2u64.wrapping_sub(n[0].wrapping_mul(inv)));
+            inv = inv.wrapping_mul(2u64.wrapping_sub(n0.wrapping_mul(inv)));
         }
         let mut op = Self {
             n,
@@ -128,10 +139,11 @@ impl RsaPublicOp {
     /// about a dozen multiplications instead of thousands of doublings.
     fn r_squared(&self) -> Option<Vec<u64>> {
         let l = self.n.len();
-        let top_zeros = usize::try_from(self.n[l - 1].leading_zeros()).ok()?;
-        let bits = 64 * l - top_zeros;
+        let top_zeros = usize::try_from(self.n.last()?.leading_zeros()).ok()?;
+        let top_bit = (64 * l - top_zeros).checked_sub(1)?;
+        let bits = top_bit + 1;
         let mut r = vec![0u64; l];
-        r[(bits - 1) / 64] = 1 << ((bits - 1) % 64);
+        *r.get_mut(top_bit / 64)? = 1 << (top_bit % 64);
         for _ in 0..64 * l - bits + 1 {
             double_mod(&mut r, &self.n);
         }
@@ -155,6 +167,10 @@ impl RsaPublicOp {
     /// `t` (`2 * limbs` words, below `n * R`), destroying `t`. Each row adds
     /// the multiple of `n` that clears the row's low word; a row's final
     /// carry lands one word up, where the next row picks it up (`extra`).
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "hot loop; i < limbs and t has 2 * limbs words, so t[i..i + limbs], t[i + limbs] and t[limbs..2 * limbs] are in range"
+    )]
     fn reduce(&self, t: &mut [u64], out: &mut [u64]) {
         let n = &self.n[..];
         let l = n.len();
@@ -175,6 +191,10 @@ impl RsaPublicOp {
 
     /// Montgomery product `out = a * b * R^-1 mod n`; `t` is scratch of
     /// `2 * limbs` words.
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "hot loop; i < limbs (a has limbs words) and t has 2 * limbs words, so t[i..i + limbs] and t[i + limbs] are in range"
+    )]
     fn mul(&self, a: &[u64], b: &[u64], t: &mut [u64], out: &mut [u64]) {
         let l = self.n.len();
         t.fill(0);
@@ -190,6 +210,10 @@ impl RsaPublicOp {
 
     /// Montgomery square `out = a * a * R^-1 mod n`, computing each cross
     /// product once and doubling (about 25% less work than [`Self::mul`]).
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "hot loop; i < limbs (a has limbs words) and t has 2 * limbs words, so 2i + 1 <= i + limbs < 2 * limbs and a[i + 1..] are in range"
+    )]
     fn square(&self, a: &[u64], t: &mut [u64], out: &mut [u64]) {
         let l = self.n.len();
         t.fill(0);
@@ -242,11 +266,13 @@ impl RsaPublicOp {
             }
         }
         // Leave the Montgomery domain: reduce acc itself (acc * R^-1).
-        t[..l].copy_from_slice(&acc);
-        t[l..].fill(0);
+        t.fill(0);
+        for (to, &from) in t.iter_mut().zip(&acc) {
+            *to = from;
+        }
         self.reduce(&mut t, &mut tmp);
         let mut bytes: Vec<u8> = tmp.iter().rev().flat_map(|x| x.to_be_bytes()).collect();
-        Some(bytes.split_off(bytes.len() - self.k))
+        Some(bytes.split_off(bytes.len().checked_sub(self.k)?))
     }
 
     /// RSASSA-PKCS1-v1_5 verification (RFC 8017 section 8.2.2) with the
@@ -257,16 +283,16 @@ impl RsaPublicOp {
             return false;
         };
         let t_len = prefix.len() + hashed.len();
-        if self.k < t_len + 11 {
+        let Some(ps_len) = self.k.checked_sub(t_len + 3).filter(|&ps| ps >= 8) else {
             return false;
-        }
-        let ps_end = self.k - t_len - 1;
-        em[0] == 0
-            && em[1] == 1
-            && em[2..ps_end].iter().all(|&b| b == 0xFF)
-            && em[ps_end] == 0
-            && em[ps_end + 1..self.k - hashed.len()] == *prefix
-            && em[self.k - hashed.len()..] == *hashed
+        };
+        let mut expected = Vec::with_capacity(self.k);
+        expected.extend_from_slice(&[0, 1]);
+        expected.resize(2 + ps_len, 0xFF);
+        expected.push(0);
+        expected.extend_from_slice(prefix);
+        expected.extend_from_slice(hashed);
+        em == expected
     }
 }
 

@@ -14,7 +14,8 @@ use const_oid::ObjectIdentifier;
 const UTF8: u8 = 0x0C;
 const PRINTABLE: u8 = 0x13;
 const T61: u8 = 0x14;
-const IA5: u8 = 0x16;
+/// IA5String, the type of e-mail address attributes.
+pub(crate) const IA5: u8 = 0x16;
 const VISIBLE: u8 = 0x1A;
 const UNIVERSAL: u8 = 0x1C;
 const BMP: u8 = 0x1E;
@@ -30,7 +31,8 @@ fn decode_string(tag: u8, value: &[u8]) -> Option<String> {
             }
             let units = value
                 .chunks_exact(2)
-                .map(|c| u16::from_be_bytes([c[0], c[1]]));
+                .filter_map(|c| c.try_into().ok())
+                .map(u16::from_be_bytes);
             char::decode_utf16(units)
                 .collect::<Result<String, _>>()
                 .ok()
@@ -41,7 +43,8 @@ fn decode_string(tag: u8, value: &[u8]) -> Option<String> {
             }
             value
                 .chunks_exact(4)
-                .map(|c| char::from_u32(u32::from_be_bytes([c[0], c[1], c[2], c[3]])))
+                .filter_map(|c| c.try_into().ok())
+                .map(|c| char::from_u32(u32::from_be_bytes(c)))
                 .collect()
         }
         _ => None,
@@ -55,21 +58,33 @@ fn is_canon_type(tag: u8) -> bool {
     )
 }
 
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r')
+}
+
+/// The bytes without leading and trailing whitespace.
+fn trim_spaces(mut bytes: &[u8]) -> &[u8] {
+    while let [first, rest @ ..] = bytes {
+        if !is_space(*first) {
+            break;
+        }
+        bytes = rest;
+    }
+    while let [rest @ .., last] = bytes {
+        if !is_space(*last) {
+            break;
+        }
+        bytes = rest;
+    }
+    bytes
+}
+
 /// `asn1_string_canon()`: trim, collapse whitespace runs, lower-case ASCII.
 fn canon_text(text: &str) -> Vec<u8> {
-    let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r');
-    let bytes = text.as_bytes();
-    let start = bytes
-        .iter()
-        .position(|&b| !is_space(b))
-        .unwrap_or(bytes.len());
-    let end = bytes
-        .iter()
-        .rposition(|&b| !is_space(b))
-        .map_or(start, |i| i + 1);
-    let mut out = Vec::with_capacity(end - start);
+    let bytes = trim_spaces(text.as_bytes());
+    let mut out = Vec::with_capacity(bytes.len());
     let mut in_space = false;
-    for &b in &bytes[start..end] {
+    for &b in bytes {
         if is_space(b) {
             if !in_space {
                 out.push(b' ');
@@ -174,8 +189,9 @@ pub(crate) fn display(name_der: &[u8]) -> String {
     }
 }
 
-/// Returns the values of the given attribute type (e.g. emailAddress, CN) in a name.
-pub(crate) fn attribute_values(name_der: &[u8], wanted: &ObjectIdentifier) -> Vec<String> {
+/// Returns the values (tag and content, undecoded) of the given attribute
+/// type (e.g. emailAddress, CN) in a name.
+pub(crate) fn attribute_values<'a>(name_der: &'a [u8], wanted: &ObjectIdentifier) -> Vec<Tlv<'a>> {
     let mut found = Vec::new();
     let Ok(name) = asn1::parse_one(name_der) else {
         return found;
@@ -189,12 +205,16 @@ pub(crate) fn attribute_values(name_der: &[u8], wanted: &ObjectIdentifier) -> Ve
             continue;
         };
         if oid.value == wanted.as_bytes() {
-            if let Some(text) = decode_string(value.tag, value.value) {
-                found.push(text);
-            }
+            found.push(value);
         }
     }
     found
+}
+
+/// Decodes an attribute value of a string type to text; `None` for other
+/// types and undecodable strings.
+pub(crate) fn text(value: Tlv<'_>) -> Option<String> {
+    decode_string(value.tag, value.value)
 }
 
 #[cfg(test)]

@@ -356,7 +356,7 @@ pub(crate) fn check_attributes<'a>(
         signed_list
             .iter()
             .find(|a| oid::is(a.oid, kind))
-            .map(|a| a.values[0])
+            .and_then(|a| a.values.first().copied())
     };
     let content_type = single(&oid::CONTENT_TYPE);
     let message_digest = single(&oid::MESSAGE_DIGEST);

@@ -38,24 +38,26 @@ impl UnixTime {
                 b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0'))
             })
         };
-        let (year, rest) = match (tag, value.len()) {
-            (crate::asn1::tag::UTC_TIME, 13) => {
-                let yy = i64::from(digits(&value[..2])?);
-                (if yy >= 50 { 1900 + yy } else { 2000 + yy }, &value[2..])
+        let (year, rest) = match tag {
+            crate::asn1::tag::UTC_TIME => {
+                let (yy, rest) = value.split_first_chunk::<2>()?;
+                let yy = i64::from(digits(yy)?);
+                (if yy >= 50 { 1900 + yy } else { 2000 + yy }, rest)
             }
-            (crate::asn1::tag::GENERALIZED_TIME, 15) => {
-                (i64::from(digits(&value[..4])?), &value[4..])
+            crate::asn1::tag::GENERALIZED_TIME => {
+                let (yyyy, rest) = value.split_first_chunk::<4>()?;
+                (i64::from(digits(yyyy)?), rest)
             }
             _ => return None,
         };
-        if rest[10] != b'Z' {
+        let [m0, m1, d0, d1, h0, h1, n0, n1, s0, s1, b'Z'] = *rest else {
             return None;
-        }
-        let month = digits(&rest[0..2])?;
-        let day = digits(&rest[2..4])?;
-        let hour = digits(&rest[4..6])?;
-        let min = digits(&rest[6..8])?;
-        let sec = digits(&rest[8..10])?;
+        };
+        let month = digits(&[m0, m1])?;
+        let day = digits(&[d0, d1])?;
+        let hour = digits(&[h0, h1])?;
+        let min = digits(&[n0, n1])?;
+        let sec = digits(&[s0, s1])?;
         let valid = (1..=12).contains(&month)
             && day >= 1
             && day <= days_in_month(year, month)
@@ -155,11 +157,18 @@ mod tests {
             b"250101000000z",
             b"2501010000+0000",
             b"251301000000Z",
+            b"",
+            b"2",
+            b"250101000000ZZ",
+            b"\xFF\xFF0101000000Z",
         ] {
             assert_eq!(UnixTime::from_x509(U, bad), None, "{bad:?}");
         }
         assert_eq!(UnixTime::from_x509(G, b"20250101000000.5Z"), None);
         assert_eq!(UnixTime::from_x509(G, b"20250230000000Z"), None);
+        assert_eq!(UnixTime::from_x509(G, b"250101000000Z"), None);
+        assert_eq!(UnixTime::from_x509(G, b"202"), None);
+        assert_eq!(UnixTime::from_x509(0x04, b"250101000000Z"), None);
     }
 
     #[test]

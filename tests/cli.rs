@@ -91,6 +91,25 @@ fn exit_codes_follow_openssl_classes() {
     assert_eq!(bad_form.status.code(), Some(3));
 }
 
+/// An endless input is cut at the 16 MiB message limit instead of being
+/// read whole (it would exhaust memory).
+#[test]
+fn endless_input_is_refused_at_the_message_limit() {
+    let too_large = "error: the message is 16777217 bytes, more than the limit of 16777216";
+    let verified = verify(&k("signing_cert.pem"), &k("cacert.pem"), "/dev/zero", &[]);
+    let inspected = cmsverify(&["inspect", "--in", "/dev/zero"]);
+    let piped = Command::new(env!("CARGO_BIN_EXE_cmsverify"))
+        .arg("inspect")
+        .stdin(std::fs::File::open("/dev/zero").unwrap())
+        .output()
+        .unwrap();
+    for o in [verified, inspected, piped] {
+        assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+        assert_eq!(stderr(&o).lines().next(), Some(too_large));
+        assert!(o.stdout.is_empty());
+    }
+}
+
 #[test]
 fn json_verdicts_go_to_stderr_or_a_file() {
     let ok = verify(

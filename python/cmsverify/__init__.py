@@ -3,13 +3,16 @@
 ``Verifier(certfile, cafile).verify(data)`` returns the signed content or
 raises an :class:`Error` subclass: :class:`ConfigError` (exit code 2, the
 certfile or CAfile), :class:`ParseError` (3, the message) or
-:class:`VerificationError` (4). :mod:`cmsverify.keystone` is a drop-in
-replacement for ``keystoneclient.common.cms``.
+:class:`VerificationError` (4), or :class:`InternalError` (3) for a bug in
+cmsverify itself (a Rust panic, never PyO3's ``PanicException``).
+:mod:`cmsverify.keystone` is a drop-in replacement for
+``keystoneclient.common.cms``.
 """
 
 from cmsverify._cmsverify import (
     ConfigError,
     Error,
+    InternalError,
     ParseError,
     ReloadingVerifier,
     Signer,
@@ -23,6 +26,7 @@ from cmsverify._cmsverify import (
 __all__ = [
     "ConfigError",
     "Error",
+    "InternalError",
     "ParseError",
     "ReloadingVerifier",
     "Signer",

@@ -28,6 +28,13 @@ class ParseError(Error):
 class VerificationError(Error):
     """Verification failed (exit code 4)."""
 
+class InternalError(Error):
+    """A bug in cmsverify (a Rust panic) stopped the call (exit code 3).
+
+    Raised instead of PyO3's ``PanicException`` (a ``BaseException``), so
+    ``except Exception`` and ``except cmsverify.Error`` catch it.
+    """
+
 class SignerInfo:
     """One signer of a verified message."""
 

@@ -7,7 +7,8 @@ done in process by cmsverify:
 * missing or unreadable certificate files raise :class:`CertificateConfigError`
   whose ``.output`` names the file;
 * input that is not a CMS message raises :class:`CMSError` (keystoneclient
-  turned garbage into CertificateConfigError with OpenSSL 3);
+  turned garbage into CertificateConfigError with OpenSSL 3), and so does an
+  internal error of cmsverify (:class:`cmsverify.InternalError`) in any call;
 * a failed verification raises :class:`VerificationFailed`, a
   ``subprocess.CalledProcessError`` with ``returncode`` 4 and ``.output`` the
   reason, so ``except (CMSError, cms.subprocess.CalledProcessError)`` works;
@@ -67,7 +68,7 @@ class CertificateConfigError(_CertificateConfigErrorBase):
 
 
 class CMSError(_CMSErrorBase):
-    """The input is not a CMS message; ``.output`` says why."""
+    """The input is not a CMS message, or cmsverify failed internally; ``.output`` says why."""
 
 
 class VerificationFailed(_subprocess_module.CalledProcessError):
@@ -98,6 +99,8 @@ def _verifier(certfile: str, cafile: str) -> Any:
     if verifier is None:
         try:
             verifier = _cmsverify.ReloadingVerifier(key[0], key[1])
+        except _cmsverify.InternalError as e:
+            raise CMSError(e.reason) from e
         except _cmsverify.Error as e:
             raise CertificateConfigError(e.reason) from e
         with _verifiers_lock:
@@ -128,7 +131,7 @@ def cms_verify(formatted: Union[str, bytes], signing_cert_file_name: str, ca_fil
         return verifier.verify(data, "pem" if inform == PKI_ASN1_FORM else "auto")
     except _cmsverify.ConfigError as e:
         raise CertificateConfigError(e.reason) from e
-    except _cmsverify.ParseError as e:
+    except (_cmsverify.ParseError, _cmsverify.InternalError) as e:
         raise CMSError(e.reason) from e
     except _cmsverify.VerificationError as e:
         if e.signer_not_found and _stale_report_allowed(str(signing_cert_file_name)):
@@ -221,6 +224,8 @@ def _signer(certfile: str, keyfile: str, digest: str) -> Any:
     if signer is None:
         try:
             signer = _cmsverify.Signer(key[0], key[1], digest)
+        except _cmsverify.InternalError as e:
+            raise CMSError(e.reason) from e
         except _cmsverify.Error as e:
             raise _subprocess_module.CalledProcessError(e.exit_code, "openssl", output=e.reason) from e
         except ValueError as e:
@@ -239,11 +244,12 @@ def cms_sign_data(data_to_sign: Union[str, bytes], signing_cert_file_name: str, 
     ``subprocess.CalledProcessError`` on failure, as keystoneclient does.
     """
     data = data_to_sign.encode("utf-8") if isinstance(data_to_sign, str) else data_to_sign
-    # keystoneclient runs openssl without -binary: the signed content has CRLF line ends.
-    data = _cmsverify.openssl_text_canonical(data)
     signer = _signer(signing_cert_file_name, signing_key_file_name, message_digest)
     try:
-        output = signer.sign_pem(data)
+        # keystoneclient runs openssl without -binary: the signed content has CRLF line ends.
+        output = signer.sign_pem(_cmsverify.openssl_text_canonical(data))
+    except _cmsverify.InternalError as e:
+        raise CMSError(e.reason) from e
     except _cmsverify.Error as e:
         raise _subprocess_module.CalledProcessError(e.exit_code, "openssl", output=e.reason) from e
     return output if outform == PKI_ASN1_FORM else output.encode("utf-8")

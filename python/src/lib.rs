@@ -2,8 +2,11 @@
 //!
 //! No verification logic lives here: every call goes to `cmsverify::Verifier`
 //! with the GIL released, and every failure becomes a Python exception in
-//! `to_py_err`.
+//! `to_py_err`. Every entry point runs inside [`guarded`], so a Rust panic
+//! raises `InternalError` (an `Error`) instead of PyO3's `PanicException`,
+//! a `BaseException` that `except Exception` would not catch.
 
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 
 use pyo3::create_exception;
@@ -31,6 +34,62 @@ create_exception!(
     "The message is not a parsable CMS message or token (exit code 3)."
 );
 create_exception!(_cmsverify, VerificationError, Error, "Verification failed (exit code 4); `.reason` says why, `.subject`/`.serial` name the certificate if one failed.");
+create_exception!(
+    _cmsverify,
+    InternalError,
+    Error,
+    "A bug in cmsverify (a Rust panic) stopped the call (exit code 3); `.reason` says what happened."
+);
+
+/// The exit code `InternalError` carries: the input could not be processed.
+const INTERNAL_ERROR_EXIT_CODE: u8 = 3;
+
+/// Runs a binding entry point, turning a Rust panic into `InternalError`.
+///
+/// Objects stay usable after a panic: the library's shared state (the path
+/// cache, the reloaded files) sits behind locks it skips once poisoned.
+fn guarded<T>(py: Python<'_>, call: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    catch_unwind(AssertUnwindSafe(call)).unwrap_or_else(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".to_owned());
+        Err(internal_error(py, &what))
+    })
+}
+
+/// `InternalError` with the attributes every `Error` has.
+fn internal_error(py: Python<'_>, what: &str) -> PyErr {
+    let reason = format!("internal error in cmsverify (please report it): {what}");
+    let err = InternalError::new_err(reason.clone());
+    set_attributes(
+        err.value(py),
+        [
+            ("exit_code", INTERNAL_ERROR_EXIT_CODE.into_py_any(py)),
+            ("reason", reason.into_py_any(py)),
+            ("hint", None::<String>.into_py_any(py)),
+            ("filename", None::<String>.into_py_any(py)),
+            ("subject", None::<String>.into_py_any(py)),
+            ("serial", None::<String>.into_py_any(py)),
+            ("signer_not_found", false.into_py_any(py)),
+        ],
+    );
+    err
+}
+
+/// Sets the attributes of a fresh exception instance.
+fn set_attributes<const N: usize>(
+    value: &Bound<'_, pyo3::exceptions::PyBaseException>,
+    attributes: [(&str, PyResult<Py<PyAny>>); N],
+) {
+    for (name, v) in attributes {
+        // Setting an attribute on a fresh exception instance does not fail.
+        if let Ok(v) = v {
+            let _ = value.setattr(name, v);
+        }
+    }
+}
 
 /// Converts a library error into the matching Python exception, with its attributes.
 fn to_py_err(py: Python<'_>, e: &cmsverify::Error) -> PyErr {
@@ -40,23 +99,19 @@ fn to_py_err(py: Python<'_>, e: &cmsverify::Error) -> PyErr {
         3 => ParseError::new_err(reason.clone()),
         _ => VerificationError::new_err(reason.clone()),
     };
-    let value = err.value(py);
     let cert = e.certificate();
-    let attributes = [
-        ("exit_code", e.exit_code().into_py_any(py)),
-        ("reason", reason.into_py_any(py)),
-        ("hint", e.hint().into_py_any(py)),
-        ("filename", e.file().into_py_any(py)),
-        ("subject", cert.map(|c| c.subject.clone()).into_py_any(py)),
-        ("serial", cert.map(|c| c.serial.clone()).into_py_any(py)),
-        ("signer_not_found", e.is_signer_not_found().into_py_any(py)),
-    ];
-    for (name, v) in attributes {
-        // Setting an attribute on a fresh exception instance does not fail.
-        if let Ok(v) = v {
-            let _ = value.setattr(name, v);
-        }
-    }
+    set_attributes(
+        err.value(py),
+        [
+            ("exit_code", e.exit_code().into_py_any(py)),
+            ("reason", reason.into_py_any(py)),
+            ("hint", e.hint().into_py_any(py)),
+            ("filename", e.file().into_py_any(py)),
+            ("subject", cert.map(|c| c.subject.clone()).into_py_any(py)),
+            ("serial", cert.map(|c| c.serial.clone()).into_py_any(py)),
+            ("signer_not_found", e.is_signer_not_found().into_py_any(py)),
+        ],
+    );
     err
 }
 
@@ -155,19 +210,22 @@ struct Verifier {
 impl Verifier {
     #[new]
     fn new(py: Python<'_>, certfile: PathBuf, cafile: PathBuf) -> PyResult<Self> {
-        let inner = py.detach(|| cmsverify::Verifier::from_files(&certfile, &cafile));
-        inner
-            .map(|inner| Self { inner })
-            .map_err(|e| to_py_err(py, &e))
+        guarded(py, || {
+            py.detach(|| cmsverify::Verifier::from_files(&certfile, &cafile))
+                .map(|inner| Self { inner })
+                .map_err(|e| to_py_err(py, &e))
+        })
     }
 
     /// A verifier from certfile and CAfile contents (PEM).
     #[staticmethod]
     fn from_pem(py: Python<'_>, certfile_pem: Data, cafile_pem: Data) -> PyResult<Self> {
         let (c, a) = (certfile_pem.into_bytes(), cafile_pem.into_bytes());
-        cmsverify::Verifier::from_pem(&c, &a)
-            .map(|inner| Self { inner })
-            .map_err(|e| to_py_err(py, &e))
+        guarded(py, || {
+            cmsverify::Verifier::from_pem(&c, &a)
+                .map(|inner| Self { inner })
+                .map_err(|e| to_py_err(py, &e))
+        })
     }
 
     /// Verifies `data` (PEM, DER/BER, PKI or PKIZ token) and returns the content.
@@ -175,7 +233,9 @@ impl Verifier {
     fn verify(&self, py: Python<'_>, data: Data, inform: &str) -> PyResult<Py<PyBytes>> {
         let form = parse_form(inform)?;
         let data = data.into_bytes();
-        content_of(py, || self.inner.verify_form(&data, form))
+        guarded(py, || {
+            content_of(py, || self.inner.verify_form(&data, form))
+        })
     }
 
     /// Verifies and returns the content with the signers and their paths.
@@ -183,10 +243,12 @@ impl Verifier {
     fn verify_detailed(&self, py: Python<'_>, data: Data, inform: &str) -> PyResult<Verified> {
         let form = parse_form(inform)?;
         let data = data.into_bytes();
-        let verified = py
-            .detach(|| self.inner.verify_form(&data, form))
-            .map_err(|e| to_py_err(py, &e))?;
-        to_verified(py, verified)
+        guarded(py, || {
+            let verified = py
+                .detach(|| self.inner.verify_form(&data, form))
+                .map_err(|e| to_py_err(py, &e))?;
+            to_verified(py, verified)
+        })
     }
 
     /// Verifies a detached signature over `content`; returns `content`.
@@ -197,7 +259,9 @@ impl Verifier {
         content: Vec<u8>,
     ) -> PyResult<Py<PyBytes>> {
         let data = data.into_bytes();
-        content_of(py, || self.inner.verify_detached(&data, &content))
+        guarded(py, || {
+            content_of(py, || self.inner.verify_detached(&data, &content))
+        })
     }
 }
 
@@ -211,11 +275,13 @@ struct ReloadingVerifier {
 impl ReloadingVerifier {
     #[new]
     fn new(py: Python<'_>, certfile: PathBuf, cafile: PathBuf) -> PyResult<Self> {
-        py.detach(|| {
-            cmsverify::ReloadingVerifier::new(certfile, cafile, cmsverify::Verifier::builder())
+        guarded(py, || {
+            py.detach(|| {
+                cmsverify::ReloadingVerifier::new(certfile, cafile, cmsverify::Verifier::builder())
+            })
+            .map(|inner| Self { inner })
+            .map_err(|e| to_py_err(py, &e))
         })
-        .map(|inner| Self { inner })
-        .map_err(|e| to_py_err(py, &e))
     }
 
     /// Verifies with the files' current contents; returns the content.
@@ -223,7 +289,9 @@ impl ReloadingVerifier {
     fn verify(&self, py: Python<'_>, data: Data, inform: &str) -> PyResult<Py<PyBytes>> {
         let form = parse_form(inform)?;
         let data = data.into_bytes();
-        content_of(py, || self.inner.current()?.verify_form(&data, form))
+        guarded(py, || {
+            content_of(py, || self.inner.current()?.verify_form(&data, form))
+        })
     }
 }
 
@@ -241,27 +309,33 @@ impl Signer {
     fn new(py: Python<'_>, certfile: PathBuf, keyfile: PathBuf, digest: &str) -> PyResult<Self> {
         let digest = cmsverify::DigestAlgorithm::from_name(digest)
             .ok_or_else(|| PyValueError::new_err(format!("unknown digest {digest:?}")))?;
-        py.detach(|| cmsverify::Signer::from_files(&certfile, &keyfile))
-            .map(|s| Self {
-                inner: s.digest(digest),
-            })
-            .map_err(|e| to_py_err(py, &e))
+        guarded(py, || {
+            py.detach(|| cmsverify::Signer::from_files(&certfile, &keyfile))
+                .map(|s| Self {
+                    inner: s.digest(digest),
+                })
+                .map_err(|e| to_py_err(py, &e))
+        })
     }
 
     /// Signs `data`; returns the PEM text (`-----BEGIN CMS-----`).
     fn sign_pem(&self, py: Python<'_>, data: Data) -> PyResult<String> {
         let data = data.into_bytes();
-        py.detach(|| self.inner.sign_pem(&data))
-            .map_err(|e| to_py_err(py, &e))
+        guarded(py, || {
+            py.detach(|| self.inner.sign_pem(&data))
+                .map_err(|e| to_py_err(py, &e))
+        })
     }
 
     /// Signs `data`; returns the DER message.
     fn sign_der(&self, py: Python<'_>, data: Data) -> PyResult<Py<PyBytes>> {
         let data = data.into_bytes();
-        let der = py
-            .detach(|| self.inner.sign(&data))
-            .map_err(|e| to_py_err(py, &e))?;
-        Ok(PyBytes::new(py, &der).unbind())
+        guarded(py, || {
+            let der = py
+                .detach(|| self.inner.sign(&data))
+                .map_err(|e| to_py_err(py, &e))?;
+            Ok(PyBytes::new(py, &der).unbind())
+        })
     }
 }
 
@@ -269,19 +343,21 @@ impl Signer {
 #[pyfunction]
 fn pkiz_uncompress(py: Python<'_>, signed_text: Data) -> PyResult<Py<PyBytes>> {
     let text = String::from_utf8_lossy(&signed_text.into_bytes()).into_owned();
-    let payload = cmsverify::keystone::pkiz_uncompress(&text, &cmsverify::Limits::default())
-        .map_err(|e| to_py_err(py, &e))?;
-    Ok(PyBytes::new(py, &payload).unbind())
+    guarded(py, || {
+        let payload = cmsverify::keystone::pkiz_uncompress(&text, &cmsverify::Limits::default())
+            .map_err(|e| to_py_err(py, &e))?;
+        Ok(PyBytes::new(py, &payload).unbind())
+    })
 }
 
 /// The bytes `openssl cms -sign` (without -binary) signs: lines ended with CRLF.
 #[pyfunction]
-fn openssl_text_canonical(py: Python<'_>, data: Data) -> Py<PyBytes> {
-    PyBytes::new(
-        py,
-        &cmsverify::keystone::openssl_text_canonical(&data.into_bytes()),
-    )
-    .unbind()
+fn openssl_text_canonical(py: Python<'_>, data: Data) -> PyResult<Py<PyBytes>> {
+    let data = data.into_bytes();
+    guarded(py, || {
+        let canonical = cmsverify::keystone::openssl_text_canonical(&data);
+        Ok(PyBytes::new(py, &canonical).unbind())
+    })
 }
 
 /// The native module.
@@ -292,6 +368,7 @@ fn _cmsverify(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ConfigError", py.get_type::<ConfigError>())?;
     m.add("ParseError", py.get_type::<ParseError>())?;
     m.add("VerificationError", py.get_type::<VerificationError>())?;
+    m.add("InternalError", py.get_type::<InternalError>())?;
     m.add_class::<Verifier>()?;
     m.add_class::<ReloadingVerifier>()?;
     m.add_class::<Verified>()?;
@@ -301,4 +378,56 @@ fn _cmsverify(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(openssl_text_canonical, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attribute<'py, T: FromPyObjectOwned<'py>>(err: &PyErr, py: Python<'py>, name: &str) -> T {
+        let value = err.value(py).getattr(name).unwrap();
+        value.extract().ok().expect(name)
+    }
+
+    #[test]
+    fn a_panic_becomes_an_internal_error() {
+        Python::initialize();
+        Python::attach(|py| {
+            let payloads: [Box<dyn Fn() -> PyResult<()>>; 4] = [
+                Box::new(|| panic!("static text")),
+                Box::new(|| panic!("formatted {}", 42)),
+                Box::new(|| std::panic::panic_any(7)),
+                // As in the entry points: the panic happens with the GIL released.
+                Box::new(move || py.detach(|| panic!("without the GIL"))),
+            ];
+            let reasons = [
+                "static text",
+                "formatted 42",
+                "a panic without a message",
+                "without the GIL",
+            ];
+            for (call, what) in payloads.iter().zip(reasons) {
+                let err = guarded(py, call).unwrap_err();
+                assert!(err.is_instance_of::<InternalError>(py));
+                // An `Error`, so an `Exception`: not PyO3's PanicException.
+                assert!(err.is_instance_of::<Error>(py));
+                assert!(err.is_instance_of::<PyException>(py));
+                let reason = format!("internal error in cmsverify (please report it): {what}");
+                assert_eq!(attribute::<String>(&err, py, "reason"), reason);
+                assert_eq!(attribute::<u8>(&err, py, "exit_code"), 3);
+                assert!(!attribute::<bool>(&err, py, "signer_not_found"));
+                assert_eq!(attribute::<Option<String>>(&err, py, "hint"), None);
+            }
+        });
+    }
+
+    #[test]
+    fn results_pass_through() {
+        Python::initialize();
+        Python::attach(|py| {
+            assert_eq!(guarded(py, || Ok(5)).unwrap(), 5);
+            let err = guarded(py, || -> PyResult<()> { Err(PyValueError::new_err("bad")) });
+            assert!(err.unwrap_err().is_instance_of::<PyValueError>(py));
+        });
+    }
 }

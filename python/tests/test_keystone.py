@@ -6,6 +6,8 @@ import subprocess
 
 import pytest
 
+import cmsverify
+from cmsverify import _cmsverify
 from cmsverify import keystone as cms
 
 
@@ -45,6 +47,47 @@ def test_garbage_raises_cms_error(ks):
     with pytest.raises(cms.CMSError) as info:
         cms.cms_verify("garbage", ks("signing_cert.pem"), ks("cacert.pem"))
     assert info.value.output
+
+
+def _internal_error(*_args, **_kwargs):
+    """Raises what the native module raises when Rust panics."""
+    error = cmsverify.InternalError("internal error in cmsverify (please report it): boom")
+    error.reason = error.args[0]
+    raise error
+
+
+class _PanickingVerifier:
+    verify = staticmethod(_internal_error)
+
+
+def test_internal_errors_raise_cms_error(ks, read, tmp_path, monkeypatch):
+    """Every entry point of the module turns cmsverify.InternalError into CMSError."""
+    certfile, cafile, keyfile = ks("signing_cert.pem"), ks("cacert.pem"), ks("signing_key.pem")
+    monkeypatch.setattr(cms, "_verifier", lambda *_: _PanickingVerifier())
+    calls = [
+        lambda: cms.cms_verify(read("token.pem"), certfile, cafile),
+        lambda: cms.pkiz_verify(read("token.pkiz").decode(), certfile, cafile),
+    ]
+    for call in calls:
+        with pytest.raises(cms.CMSError) as info:
+            call()
+        assert info.value.output.endswith(": boom")
+        assert isinstance(info.value.__cause__, cmsverify.InternalError)
+    monkeypatch.undo()
+    fresh = tmp_path / "cacert.pem"  # a verifier not cached yet
+    shutil.copy(cafile, fresh)
+    patches = [
+        ("ReloadingVerifier", lambda: cms.cms_verify(read("token.pem"), certfile, str(fresh))),
+        ("pkiz_uncompress", lambda: cms.pkiz_uncompress(read("token.pkiz").decode())),
+        ("openssl_text_canonical", lambda: cms.cms_sign_data("{}", certfile, keyfile)),
+        ("Signer", lambda: cms.cms_sign_data("{}", str(fresh), keyfile)),
+    ]
+    for name, call in patches:
+        with monkeypatch.context() as m:
+            m.setattr(_cmsverify, name, _internal_error)
+            with pytest.raises(cms.CMSError) as info:
+                call()
+        assert info.value.output.endswith(": boom"), name
 
 
 def test_failed_verification_is_a_called_process_error(ks, read):

@@ -88,3 +88,10 @@ def test_threads_share_a_verifier(ks, read):
     for t in threads:
         t.join()
     assert errors == []
+
+
+def test_internal_error_is_an_error_not_a_base_exception():
+    """A Rust panic raises InternalError, which ``except Exception`` catches
+    (python/src/lib.rs unit-tests the conversion of the panic itself)."""
+    assert issubclass(cmsverify.InternalError, cmsverify.Error)
+    assert issubclass(cmsverify.InternalError, Exception)

@@ -98,18 +98,17 @@ impl Search<'_> {
         budget: &mut Budget,
     ) -> Result<ValidatedPath, Error> {
         let mut state = State {
-            path: vec![(signer.clone(), Origin::Untrusted)],
+            path: vec![(signer.clone(), Origin::Trusted)],
             budget,
             best: None,
         };
         // A self-signed signer that is itself in the CAfile is its own anchor (E01).
         if signer.is_self_signed() && self.store.trusted.all().contains(signer) {
-            state.path[0].1 = Origin::Trusted;
             if let Some(done) = self.complete(&mut state)? {
                 return Ok(done);
             }
-            state.path[0].1 = Origin::Untrusted;
         }
+        state.path = vec![(signer.clone(), Origin::Untrusted)];
         match self.extend(&mut state)? {
             Some(done) => Ok(done),
             None => Err(state.best.unwrap_or_else(|| {

@@ -41,7 +41,7 @@ impl CertIndex {
             .get(canonical_subject)
             .into_iter()
             .flatten()
-            .map(|&i| &self.certs[i])
+            .filter_map(|&i| self.certs.get(i))
     }
 }
 

@@ -253,6 +253,12 @@ fn check_signing_certs(signing: &[Certificate], verifier: Option<&Verifier>, rep
     }
 }
 
+/// The number of entries of a revocation list `{"revoked": [...]}`.
+fn revocation_count(content: &[u8]) -> Option<usize> {
+    let doc = serde_json::from_slice::<serde_json::Value>(content).ok()?;
+    doc.get("revoked")?.as_array().map(Vec::len)
+}
+
 fn check_revoked(path: &Path, verifier: Option<&Verifier>, report: &mut Report) {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
@@ -264,15 +270,14 @@ fn check_revoked(path: &Path, verifier: Option<&Verifier>, report: &mut Report) 
     };
     let Some(v) = verifier else { return };
     match v.verify(&bytes) {
-        Ok(verified) => match serde_json::from_slice::<serde_json::Value>(&verified.content) {
-            Ok(doc) if doc.get("revoked").is_some_and(serde_json::Value::is_array) => {
-                let n = doc["revoked"].as_array().map_or(0, Vec::len);
+        Ok(verified) => match revocation_count(&verified.content) {
+            Some(n) => {
                 report.ok(
                     "revoked.pem verifies and holds a revocation list",
                     format!("{n} revoked token(s)"),
                 );
             }
-            _ => report.add(
+            None => report.add(
                 Status::Problem,
                 "revoked.pem holds a revocation list",
                 "the signed content is not JSON {\"revoked\": [...]}",
@@ -298,7 +303,7 @@ fn check_token(path: &Path, verifier: Option<&Verifier>, report: &mut Report) {
         );
         return;
     };
-    let token = match io::read_input(Some(path)) {
+    let token = match io::read_input(Some(path), io::max_message_bytes()) {
         Ok(t) => t,
         Err(e) => {
             report.add(
@@ -316,7 +321,10 @@ fn check_token(path: &Path, verifier: Option<&Verifier>, report: &mut Report) {
             format!(
                 "{} bytes signed by \"{}\"",
                 verified.content.len(),
-                verified.signers[0].certificate.subject()
+                verified
+                    .signers
+                    .first()
+                    .map_or_else(String::new, |s| s.certificate.subject())
             ),
         ),
         Err(e @ Error::SignerNotFound { .. }) => report.add(

@@ -121,7 +121,7 @@ fn message_text(m: &MessageInfo) -> String {
 /// Runs `inspect`; returns the exit code.
 pub(crate) fn run(args: &Args) -> i32 {
     let result = if let Some(path) = &args.certs {
-        io::read_input(Some(path)).and_then(|b| cmsverify::inspect::certificates(&b)).map(|certs: Vec<Certificate>| {
+        io::read_input(Some(path), io::NO_LIMIT).and_then(|b| cmsverify::inspect::certificates(&b)).map(|certs: Vec<Certificate>| {
             if args.json {
                 json!({"certificates": certs.iter().map(|c| cert_json(&c.info())).collect::<Vec<_>>()}).to_string() + "\n"
             } else {
@@ -129,7 +129,7 @@ pub(crate) fn run(args: &Args) -> i32 {
             }
         })
     } else {
-        io::read_input(args.input.as_deref())
+        io::read_input(args.input.as_deref(), io::max_message_bytes())
             .and_then(|b| cmsverify::inspect::message(&b, InputForm::Auto))
             .map(|m| {
                 if args.json {

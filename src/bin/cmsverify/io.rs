@@ -3,28 +3,48 @@
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use cmsverify::{Error, FileRole, UnixTime};
+use cmsverify::{Error, FileRole, Limits, UnixTime};
 
-/// Reads a file, or stdin for `-` / no path.
-pub(crate) fn read_input(path: Option<&Path>) -> Result<Vec<u8>, Error> {
-    match path {
-        Some(p) if p != Path::new("-") => std::fs::read(p).map_err(|source| Error::FileRead {
+/// The largest message `verify`, `inspect` and `doctor` read: the library's
+/// default limit, which the verifier applies too.
+pub(crate) fn max_message_bytes() -> usize {
+    Limits::default().max_message_bytes
+}
+
+/// No size limit, for the operator's own inputs (content to sign, certificate
+/// bundles), which the library does not bound either.
+pub(crate) const NO_LIMIT: usize = usize::MAX;
+
+/// Reads a file, or stdin for `-` / no path, refusing input of more than
+/// `max` bytes with [`Error::MessageTooLarge`]. At most `max + 1` bytes are
+/// read, so an endless input (`/dev/zero`) costs no more memory than the limit.
+pub(crate) fn read_input(path: Option<&Path>, max: usize) -> Result<Vec<u8>, Error> {
+    let (shown, opened): (PathBuf, std::io::Result<Box<dyn Read>>) = match path {
+        Some(p) if p != Path::new("-") => (
+            p.to_owned(),
+            std::fs::File::open(p).map(|f| -> Box<dyn Read> { Box::new(f) }),
+        ),
+        _ => (
+            PathBuf::from("<stdin>"),
+            Ok(Box::new(std::io::stdin().lock())),
+        ),
+    };
+    let bound = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
+    let mut buf = Vec::new();
+    opened
+        .and_then(|reader| reader.take(bound).read_to_end(&mut buf))
+        .map_err(|source| Error::FileRead {
             role: FileRole::Input,
-            path: p.to_owned(),
+            path: shown,
             source,
-        }),
-        _ => {
-            let mut buf = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut buf)
-                .map_err(|source| Error::FileRead {
-                    role: FileRole::Input,
-                    path: PathBuf::from("<stdin>"),
-                    source,
-                })?;
-            Ok(buf)
-        }
+        })?;
+    if buf.len() > max {
+        return Err(Error::MessageTooLarge {
+            size: buf.len(),
+            max,
+        });
     }
+    Ok(buf)
 }
 
 /// Writes to a file, or stdout for `-` / no path.
@@ -48,17 +68,12 @@ pub(crate) fn parse_time(s: &str) -> Result<UnixTime, String> {
     let bad = || {
         format!("{s:?} is neither a UNIX time nor an RFC 3339 UTC time like 2026-01-01T00:00:00Z")
     };
-    let b = s.as_bytes();
-    if b.len() != 20
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || !matches!(b[10], b'T' | b't' | b' ')
-        || b[13] != b':'
-        || b[16] != b':'
-        || !matches!(b[19], b'Z' | b'z')
-    {
+    let Ok(
+        [_, _, _, _, b'-', _, _, b'-', _, _, b'T' | b't' | b' ', _, _, b':', _, _, b':', _, _, b'Z' | b'z'],
+    ) = <[u8; 20]>::try_from(s.as_bytes())
+    else {
         return Err(bad());
-    }
+    };
     let num =
         |r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<u32>().ok()).ok_or_else(bad);
     let year = i64::from(num(0..4)?);

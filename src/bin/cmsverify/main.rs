@@ -5,6 +5,16 @@
 //! Exit codes follow `openssl cms`: 0 verified, 1 usage, 2 cannot read a file,
 //! 3 cannot parse the message, 4 verification failed (`doctor`: 0 healthy,
 //! 1 problems found).
+#![cfg_attr(
+    not(test),
+    warn(
+        clippy::indexing_slicing,
+        clippy::string_slice,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )
+)]
 
 mod doctor;
 mod inspect;

@@ -81,7 +81,7 @@ pub(crate) fn run(args: &Args) -> i32 {
     };
     let result = Signer::from_files(&args.signer, &args.inkey).and_then(|signer| {
         let signer = signer.digest(digest).options(options);
-        let content = io::read_input(args.input.as_deref())?;
+        let content = io::read_input(args.input.as_deref(), io::NO_LIMIT)?;
         signer.sign_as(&content, args.outform.into())
     });
     match result {

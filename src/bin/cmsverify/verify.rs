@@ -101,7 +101,7 @@ fn verdict(result: &Result<Verified, Error>) -> Value {
 /// Runs `verify`; returns the exit code.
 pub(crate) fn run(args: &Args) -> i32 {
     let result = verifier(args).and_then(|v| {
-        let message = io::read_input(args.input.as_deref())?;
+        let message = io::read_input(args.input.as_deref(), io::max_message_bytes())?;
         v.verify_form(&message, args.inform.into())
     });
     if args.json || args.json_out.is_some() {
