@@ -9,12 +9,12 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
+use crate::algorithm::key_limits;
 use crate::algorithm::{AlgorithmIdentifier, KeyFamily, KeyProblem, PublicKey};
 use crate::asn1::{self, tag, Asn1Error, Reader, Tlv};
 use crate::budget::Budget;
 use crate::error::Error;
 use crate::extensions::Extensions;
-use crate::key_limits;
 use crate::name;
 use crate::time::UnixTime;
 

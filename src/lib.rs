@@ -26,7 +26,6 @@ mod extensions;
 mod ffi;
 mod files;
 pub mod inspect;
-mod key_limits;
 pub mod keystone;
 mod limits;
 mod montgomery;

@@ -1,0 +1,132 @@
+//! `AlgorithmIdentifier` and what its OIDs name: key families and the
+//! signature algorithms of certificates.
+
+use super::DigestAlgorithm;
+use crate::asn1::{tag, Asn1Error, Tlv};
+use crate::oid;
+
+/// `AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }`
+/// ([RFC 5280 section 4.1.1.2](https://www.rfc-editor.org/rfc/rfc5280#section-4.1.1.2)).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct AlgorithmIdentifier<'a> {
+    /// Content bytes of the OID.
+    pub oid: &'a [u8],
+    /// The parameters element, if any.
+    pub params: Option<Tlv<'a>>,
+}
+
+impl<'a> AlgorithmIdentifier<'a> {
+    pub(crate) fn parse(tlv: Tlv<'a>) -> Result<Self, Asn1Error> {
+        let mut r = tlv.expect(tag::SEQUENCE)?.reader();
+        let oid = r.expect(tag::OID)?.value;
+        let params = if r.is_empty() { None } else { Some(r.any()?) };
+        r.finish()?;
+        Ok(Self { oid, params })
+    }
+}
+
+/// The key types a signature algorithm or a certificate key can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KeyFamily {
+    Rsa,
+    RsaPss,
+    Ec,
+    Ed25519,
+    Ed448,
+    Dsa,
+}
+
+impl KeyFamily {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Self::Rsa => "RSA",
+            Self::RsaPss => "RSA-PSS",
+            Self::Ec => "EC",
+            Self::Ed25519 => "Ed25519",
+            Self::Ed448 => "Ed448",
+            Self::Dsa => "DSA",
+        }
+    }
+
+    /// The family of a SubjectPublicKeyInfo algorithm OID.
+    pub(crate) fn of_key(oid_value: &[u8]) -> Option<Self> {
+        [
+            (&oid::RSA_ENCRYPTION, Self::Rsa),
+            (&oid::RSASSA_PSS, Self::RsaPss),
+            (&oid::EC_PUBLIC_KEY, Self::Ec),
+            (&oid::ED25519, Self::Ed25519),
+            (&oid::ED448, Self::Ed448),
+            (&oid::DSA, Self::Dsa),
+        ]
+        .iter()
+        .find(|(o, _)| oid::is(oid_value, o))
+        .map(|(_, f)| *f)
+    }
+
+    /// Whether a certificate signed with `sig_oid` can have been issued by a key
+    /// of this family (OpenSSL's `ossl_x509_likely_issued()` key-type test).
+    pub(crate) fn can_sign(self, sig_oid: &[u8]) -> bool {
+        match cert_signature_kind(sig_oid) {
+            Some(CertSigKind::RsaPkcs1(_)) => self == Self::Rsa,
+            Some(CertSigKind::RsaPss) => matches!(self, Self::Rsa | Self::RsaPss),
+            Some(CertSigKind::Ecdsa(_)) => self == Self::Ec,
+            Some(CertSigKind::Ed25519) => self == Self::Ed25519,
+            None => false,
+        }
+    }
+}
+
+/// md2/md4WithRSAEncryption: RSA-family OIDs OpenSSL accepts as a SignerInfo label.
+pub(super) fn is_legacy_rsa_oid(value: &[u8]) -> bool {
+    oid::is(value, &oid::MD2_WITH_RSA) || oid::is(value, &oid::MD4_WITH_RSA)
+}
+
+/// Signature algorithms of certificates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum CertSigKind {
+    RsaPkcs1(DigestAlgorithm),
+    RsaPss,
+    Ecdsa(DigestAlgorithm),
+    Ed25519,
+}
+
+pub(super) fn cert_signature_kind(value: &[u8]) -> Option<CertSigKind> {
+    use CertSigKind::*;
+    use DigestAlgorithm as D;
+    let table: [(&const_oid::ObjectIdentifier, CertSigKind); 15] = [
+        (&oid::MD5_WITH_RSA, RsaPkcs1(D::Md5)),
+        (&oid::SHA1_WITH_RSA, RsaPkcs1(D::Sha1)),
+        (&oid::SHA224_WITH_RSA, RsaPkcs1(D::Sha224)),
+        (&oid::SHA256_WITH_RSA, RsaPkcs1(D::Sha256)),
+        (&oid::SHA384_WITH_RSA, RsaPkcs1(D::Sha384)),
+        (&oid::SHA512_WITH_RSA, RsaPkcs1(D::Sha512)),
+        (&oid::SHA512_224_WITH_RSA, RsaPkcs1(D::Sha512_224)),
+        (&oid::SHA512_256_WITH_RSA, RsaPkcs1(D::Sha512_256)),
+        (&oid::RSASSA_PSS, RsaPss),
+        (&oid::ECDSA_WITH_SHA1, Ecdsa(D::Sha1)),
+        (&oid::ECDSA_WITH_SHA224, Ecdsa(D::Sha224)),
+        (&oid::ECDSA_WITH_SHA256, Ecdsa(D::Sha256)),
+        (&oid::ECDSA_WITH_SHA384, Ecdsa(D::Sha384)),
+        (&oid::ECDSA_WITH_SHA512, Ecdsa(D::Sha512)),
+        (&oid::ED25519, Ed25519),
+    ];
+    table
+        .iter()
+        .find(|(o, _)| oid::is(value, o))
+        .map(|(_, k)| *k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rsa_signatures_need_rsa_keys() {
+        assert!(KeyFamily::Rsa.can_sign(oid::SHA256_WITH_RSA.as_bytes()));
+        assert!(KeyFamily::Rsa.can_sign(oid::RSASSA_PSS.as_bytes()));
+        assert!(KeyFamily::RsaPss.can_sign(oid::RSASSA_PSS.as_bytes()));
+        assert!(!KeyFamily::RsaPss.can_sign(oid::SHA256_WITH_RSA.as_bytes()));
+        assert!(!KeyFamily::Ec.can_sign(oid::SHA256_WITH_RSA.as_bytes()));
+        assert!(KeyFamily::Ec.can_sign(oid::ECDSA_WITH_SHA384.as_bytes()));
+    }
+}

@@ -1,0 +1,56 @@
+//! Digest and signature algorithms, dispatched by OID.
+//!
+//! Covers what `openssl cms -verify` verifies in practice: RSA PKCS#1 v1.5 and
+//! RSASSA-PSS, ECDSA on P-256 and P-384, plus Ed25519 (RFC 8419), which
+//! OpenSSL 3.0 cannot verify in CMS. DSA is refused with a clear error.
+//!
+//! - [`digest`]: the digests and their OIDs (one table);
+//! - [`identifier`]: `AlgorithmIdentifier` and what each OID names;
+//! - [`key`]: public keys parsed from a SubjectPublicKeyInfo;
+//! - [`key_limits`]: OpenSSL's hard key limits and work estimates;
+//! - [`verify`]: signature verification under OpenSSL 3.0's rules.
+
+pub(crate) mod digest;
+pub(crate) mod identifier;
+pub(crate) mod key;
+pub(crate) mod key_limits;
+pub(crate) mod verify;
+
+pub use digest::DigestAlgorithm;
+pub(crate) use digest::DigestLookup;
+pub(crate) use identifier::{AlgorithmIdentifier, KeyFamily};
+pub use key::KeyProblem;
+pub(crate) use key::PublicKey;
+pub use verify::SignatureProblem;
+
+/// Which weak algorithms the policy admits.
+///
+/// OpenSSL 3.0's command accepts RSA keys of any size and MD5; cmsverify's
+/// default refuses RSA keys under 1024 bits and MD5 (REFERENCE.md section 7
+/// item 5). SHA-1 stays accepted: older Keystone deployments sign with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AlgorithmPolicy {
+    /// Smallest accepted RSA modulus, in bits.
+    pub min_rsa_bits: usize,
+    /// Accept MD5 in SignerInfos and certificate signatures.
+    pub allow_md5: bool,
+}
+
+impl Default for AlgorithmPolicy {
+    fn default() -> Self {
+        Self {
+            min_rsa_bits: 1024,
+            allow_md5: false,
+        }
+    }
+}
+
+impl AlgorithmPolicy {
+    /// OpenSSL 3.0's command-line behaviour: any RSA size, MD5 allowed.
+    pub fn openssl_compatible() -> Self {
+        Self {
+            min_rsa_bits: 1,
+            allow_md5: true,
+        }
+    }
+}

@@ -1,0 +1,311 @@
+//! Signature verification under OpenSSL 3.0's rules: which signature OIDs a
+//! key accepts, PSS parameters, and the RSA, ECDSA and Ed25519 operations.
+
+use signature::hazmat::PrehashVerifier;
+use signature::Verifier as _;
+
+use super::identifier::{cert_signature_kind, is_legacy_rsa_oid, CertSigKind};
+use super::{AlgorithmIdentifier, AlgorithmPolicy, DigestAlgorithm, DigestLookup, PublicKey};
+use crate::asn1::{self, tag, Tlv};
+use crate::montgomery::RsaPublicOp;
+use crate::oid;
+
+/// Why a signature did not verify.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SignatureProblem {
+    /// An RSA signature whose length is not the modulus length (OpenSSL's
+    /// "wrong signature length").
+    WrongLength {
+        /// The modulus length in bytes.
+        expected: usize,
+        /// The signature's length.
+        found: usize,
+    },
+    /// A certificate whose outer signatureAlgorithm differs from the one
+    /// inside TBSCertificate (OpenSSL's `X509_verify`).
+    AlgorithmMismatch,
+    /// The signature value does not match the data and key.
+    Invalid,
+    /// The algorithm OID is not one cmsverify implements.
+    UnsupportedAlgorithm(String),
+    /// The algorithm does not fit the signer's key type.
+    KeyMismatch {
+        /// The signature algorithm.
+        algorithm: String,
+        /// The key's type.
+        key: &'static str,
+    },
+    /// The algorithm parameters are malformed or unsupported.
+    BadParameters(&'static str),
+    /// The algorithm is refused as insecure by the policy.
+    Insecure(&'static str),
+}
+
+impl std::fmt::Display for SignatureProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Invalid => f.write_str("the signature does not match"),
+            Self::WrongLength { expected, found } => write!(
+                f,
+                "the RSA signature is {found} bytes long, not the modulus length of {expected}"
+            ),
+            Self::AlgorithmMismatch => f.write_str(
+                "the certificate's signatureAlgorithm differs from the one inside its TBSCertificate",
+            ),
+            Self::UnsupportedAlgorithm(a) => write!(f, "unsupported signature algorithm {a}"),
+            Self::KeyMismatch { algorithm, key } => {
+                write!(
+                    f,
+                    "signature algorithm {algorithm} cannot be used with an {key} key"
+                )
+            }
+            Self::BadParameters(what) => write!(f, "bad signature algorithm parameters: {what}"),
+            Self::Insecure(what) => write!(f, "{what} is refused as insecure"),
+        }
+    }
+}
+
+impl PublicKey {
+    /// Verifies a CMS SignerInfo signature.
+    ///
+    /// `parts` concatenated are the signed bytes (the DER signed attributes, or
+    /// the content). The rules are OpenSSL 3.0's: an RSA key accepts
+    /// rsaEncryption, any RSA signature OID (its hash is ignored) and
+    /// RSASSA-PSS whose hash equals `digest`; for EC keys the OID is not
+    /// examined; Ed25519 (RFC 8419) is pure EdDSA and requires SHA-512 as
+    /// `digest`.
+    pub(crate) fn verify_signer(
+        &self,
+        sig_alg: &AlgorithmIdentifier<'_>,
+        digest: DigestAlgorithm,
+        parts: &[&[u8]],
+        signature: &[u8],
+        policy: &AlgorithmPolicy,
+    ) -> Result<(), SignatureProblem> {
+        digest.check_policy(policy)?;
+        self.check_signature_length(signature)?;
+        match self {
+            Self::Rsa {
+                key, op, pss_only, ..
+            } => {
+                let hashed = digest.digest(parts);
+                if oid::is(sig_alg.oid, &oid::RSASSA_PSS) {
+                    let pss = PssParams::parse(sig_alg.params)?;
+                    if pss.hash != digest || pss.mgf_hash != digest {
+                        return Err(SignatureProblem::BadParameters(
+                            "the PSS hash differs from the SignerInfo digest algorithm",
+                        ));
+                    }
+                    return digest
+                        .verify_pss(key, hashed.as_ref(), signature, pss.salt_len)
+                        .map_err(|_| SignatureProblem::Invalid);
+                }
+                let rsa_family = oid::is(sig_alg.oid, &oid::RSA_ENCRYPTION)
+                    || matches!(
+                        cert_signature_kind(sig_alg.oid),
+                        Some(CertSigKind::RsaPkcs1(_))
+                    )
+                    || is_legacy_rsa_oid(sig_alg.oid);
+                if !rsa_family {
+                    return Err(SignatureProblem::KeyMismatch {
+                        algorithm: oid::describe(sig_alg.oid),
+                        key: self.family_name(),
+                    });
+                }
+                if *pss_only {
+                    return Err(SignatureProblem::BadParameters(
+                        "an RSA-PSS key can only make RSASSA-PSS signatures",
+                    ));
+                }
+                verify_pkcs1v15(key, op.as_ref(), digest, hashed.as_ref(), signature)
+            }
+            Self::P256(key) => verify_ecdsa(
+                key,
+                digest.digest(parts).as_ref(),
+                p256::ecdsa::Signature::from_der(signature),
+            ),
+            Self::P384(key) => verify_ecdsa(
+                key,
+                digest.digest(parts).as_ref(),
+                p384::ecdsa::Signature::from_der(signature),
+            ),
+            Self::Ed25519(key) => {
+                if !oid::is(sig_alg.oid, &oid::ED25519) {
+                    return Err(SignatureProblem::KeyMismatch {
+                        algorithm: oid::describe(sig_alg.oid),
+                        key: "Ed25519",
+                    });
+                }
+                if digest != DigestAlgorithm::Sha512 {
+                    return Err(SignatureProblem::BadParameters(
+                        "RFC 8419 requires SHA-512 with Ed25519",
+                    ));
+                }
+                verify_ed25519(key, parts, signature)
+            }
+        }
+    }
+
+    /// Verifies a certificate's signature over its TBSCertificate bytes.
+    pub(crate) fn verify_certificate(
+        &self,
+        sig_alg: &AlgorithmIdentifier<'_>,
+        tbs: &[u8],
+        signature: &[u8],
+        policy: &AlgorithmPolicy,
+    ) -> Result<(), SignatureProblem> {
+        let kind = cert_signature_kind(sig_alg.oid)
+            .ok_or_else(|| SignatureProblem::UnsupportedAlgorithm(oid::describe(sig_alg.oid)))?;
+        let mismatch = || SignatureProblem::KeyMismatch {
+            algorithm: oid::describe(sig_alg.oid),
+            key: self.family_name(),
+        };
+        self.check_signature_length(signature)?;
+        match (kind, self) {
+            (
+                CertSigKind::RsaPkcs1(digest),
+                Self::Rsa {
+                    key,
+                    op,
+                    pss_only: false,
+                    ..
+                },
+            ) => {
+                digest.check_policy(policy)?;
+                let hashed = digest.digest(&[tbs]);
+                verify_pkcs1v15(key, op.as_ref(), digest, hashed.as_ref(), signature)
+            }
+            (CertSigKind::RsaPss, Self::Rsa { key, .. }) => {
+                let pss = PssParams::parse(sig_alg.params)?;
+                if pss.mgf_hash != pss.hash {
+                    return Err(SignatureProblem::BadParameters(
+                        "PSS with an MGF1 hash other than the message hash",
+                    ));
+                }
+                pss.hash.check_policy(policy)?;
+                let hashed = pss.hash.digest(&[tbs]);
+                pss.hash
+                    .verify_pss(key, hashed.as_ref(), signature, pss.salt_len)
+                    .map_err(|_| SignatureProblem::Invalid)
+            }
+            (CertSigKind::Ecdsa(digest), Self::P256(key)) => verify_ecdsa(
+                key,
+                digest.digest(&[tbs]).as_ref(),
+                p256::ecdsa::Signature::from_der(signature),
+            ),
+            (CertSigKind::Ecdsa(digest), Self::P384(key)) => verify_ecdsa(
+                key,
+                digest.digest(&[tbs]).as_ref(),
+                p384::ecdsa::Signature::from_der(signature),
+            ),
+            (CertSigKind::Ed25519, Self::Ed25519(key)) => verify_ed25519(key, &[tbs], signature),
+            _ => Err(mismatch()),
+        }
+    }
+}
+
+/// PKCS#1 v1.5 verification, through the precomputed public operation when
+/// there is one.
+fn verify_pkcs1v15(
+    key: &rsa::RsaPublicKey,
+    op: Option<&RsaPublicOp>,
+    digest: DigestAlgorithm,
+    hashed: &[u8],
+    signature: &[u8],
+) -> Result<(), SignatureProblem> {
+    let scheme = digest.pkcs1v15();
+    let valid = match op {
+        Some(op) => op.verify_pkcs1v15(&scheme.prefix, hashed, signature),
+        None => key.verify(scheme, hashed, signature).is_ok(),
+    };
+    if valid {
+        Ok(())
+    } else {
+        Err(SignatureProblem::Invalid)
+    }
+}
+
+fn verify_ecdsa<S, E>(
+    key: &impl PrehashVerifier<S>,
+    prehash: &[u8],
+    signature: Result<S, E>,
+) -> Result<(), SignatureProblem> {
+    let sig = signature.map_err(|_| SignatureProblem::Invalid)?;
+    key.verify_prehash(prehash, &sig)
+        .map_err(|_| SignatureProblem::Invalid)
+}
+
+fn verify_ed25519(
+    key: &ed25519_dalek::VerifyingKey,
+    parts: &[&[u8]],
+    signature: &[u8],
+) -> Result<(), SignatureProblem> {
+    let sig =
+        ed25519_dalek::Signature::from_slice(signature).map_err(|_| SignatureProblem::Invalid)?;
+    let message = parts.concat();
+    key.verify(&message, &sig)
+        .map_err(|_| SignatureProblem::Invalid)
+}
+
+/// `RSASSA-PSS-params` (RFC 4055 section 3.1), with its defaults.
+struct PssParams {
+    hash: DigestAlgorithm,
+    mgf_hash: DigestAlgorithm,
+    salt_len: usize,
+}
+
+impl PssParams {
+    fn parse(params: Option<Tlv<'_>>) -> Result<Self, SignatureProblem> {
+        let bad = |what| SignatureProblem::BadParameters(what);
+        let params = params.ok_or(bad("RSASSA-PSS parameters are missing"))?;
+        let mut r = params
+            .expect(tag::SEQUENCE)
+            .map_err(|_| bad("malformed RSASSA-PSS parameters"))?
+            .reader();
+        let malformed = |_| bad("malformed RSASSA-PSS parameters");
+        let digest_of = |alg: AlgorithmIdentifier<'_>| match DigestAlgorithm::lookup(alg.oid) {
+            DigestLookup::Supported(d) => Ok(d),
+            _ => Err(bad("unsupported RSASSA-PSS hash")),
+        };
+        let mut out = Self {
+            hash: DigestAlgorithm::Sha1,
+            mgf_hash: DigestAlgorithm::Sha1,
+            salt_len: 20,
+        };
+        if let Some(t) = r.optional(tag::ctx_cons(0)).map_err(malformed)? {
+            let alg = AlgorithmIdentifier::parse(asn1::parse_one(t.value).map_err(malformed)?)
+                .map_err(malformed)?;
+            out.hash = digest_of(alg)?;
+        }
+        if let Some(t) = r.optional(tag::ctx_cons(1)).map_err(malformed)? {
+            let mgf = AlgorithmIdentifier::parse(asn1::parse_one(t.value).map_err(malformed)?)
+                .map_err(malformed)?;
+            if !oid::is(mgf.oid, &oid::MGF1) {
+                return Err(bad("mask generation function other than MGF1"));
+            }
+            let inner = mgf.params.ok_or(bad("MGF1 without a hash"))?;
+            out.mgf_hash = digest_of(AlgorithmIdentifier::parse(inner).map_err(malformed)?)?;
+        }
+        if let Some(t) = r.optional(tag::ctx_cons(2)).map_err(malformed)? {
+            let int = asn1::parse_one(t.value)
+                .and_then(|i| i.expect(tag::INTEGER))
+                .map_err(malformed)?;
+            let v = int.value;
+            if v.first().is_none_or(|b| b & 0x80 != 0) || v.len() > 4 {
+                return Err(bad("invalid PSS salt length"));
+            }
+            out.salt_len = v.iter().fold(0usize, |a, &b| (a << 8) | usize::from(b));
+        }
+        if let Some(t) = r.optional(tag::ctx_cons(3)).map_err(malformed)? {
+            let int = asn1::parse_one(t.value)
+                .and_then(|i| i.expect(tag::INTEGER))
+                .map_err(malformed)?;
+            if int.value != [1] {
+                return Err(bad("PSS trailer field other than 1"));
+            }
+        }
+        r.finish().map_err(malformed)?;
+        Ok(out)
+    }
+}
