@@ -10,8 +10,19 @@ Certificates are assembled here in DER (so versions, time encodings,
 extensions and criticality are fully controlled) and signed with the
 `cryptography` package; messages come from `openssl cms -sign` or are
 assembled here (signed attributes, algorithm labels, odd shapes). Validity
-windows are fixed dates. Needs `openssl` and `cryptography`; refuses to
-overwrite without --force.
+windows are fixed dates. Needs `openssl` and `cryptography`.
+
+Usage:
+  generate.py             write every scenario (refuses if scenarios/ exists)
+  generate.py --force     delete scenarios/ and rewrite every scenario, with new
+                          random keys (this changes every committed file)
+  generate.py --only ID[,ID...]
+                          add-only: write just the named scenarios and add them
+                          to index.tsv, leaving every other scenario (and pki/)
+                          untouched. Refuses an ID whose directory already
+                          exists unless --force is also given, in which case
+                          only that directory is rewritten (its index line is
+                          kept in place).
 """
 import base64
 import hashlib
@@ -1065,7 +1076,8 @@ def write(sid, category, desc, built):
         if rel.startswith("ssl_cert_dir/"):
             subprocess.run(["openssl", "rehash", str(p.parent)], check=True, capture_output=True)
 
-def main():
+def write_all():
+    """Rewrite every scenario and the baseline PKI under pki/ (fresh keys)."""
     if OUT.exists():
         if "--force" not in sys.argv:
             sys.exit(f"{OUT} exists; pass --force to regenerate")
@@ -1082,6 +1094,46 @@ def main():
         index.append(f"{sid}\t{category}\t{desc}")
     (OUT / "index.tsv").write_text("\n".join(index) + "\n")
     print(f"wrote {len(SCENARIOS)} scenarios to {OUT}")
+
+def write_only(ids):
+    """Add-only mode: write the scenarios named in ids, nothing else.
+
+    Each scenario directory is self-contained (its own certfile and cafile), so
+    new scenarios do not need the keys of the committed ones. index.tsv gains
+    one line per new id; the line of an id already listed stays where it is.
+    """
+    registered = {sid: (sid, category, desc, fn) for sid, category, desc, fn in SCENARIOS}
+    unknown = [i for i in ids if i not in registered]
+    if unknown:
+        sys.exit(f"unknown scenario ids: {', '.join(unknown)}")
+    existing = [i for i in ids if (OUT / i).exists()]
+    if existing and "--force" not in sys.argv:
+        sys.exit(f"already written: {', '.join(existing)}; pass --force as well to rewrite just those")
+    index_path = OUT / "index.tsv"
+    index = index_path.read_text().splitlines() if index_path.exists() else []
+    listed = {line.split("\t", 1)[0]: n for n, line in enumerate(index)}
+    for i in ids:
+        sid, category, desc, fn = registered[i]
+        if (OUT / sid).exists():
+            shutil.rmtree(OUT / sid)
+        write(sid, category, desc, fn())
+        line = f"{sid}\t{category}\t{desc}"
+        if sid in listed:
+            index[listed[sid]] = line
+        else:
+            listed[sid] = len(index)
+            index.append(line)
+    index_path.write_text("\n".join(index) + "\n")
+    print(f"wrote {len(ids)} scenarios to {OUT}; index.tsv lists {len(index)}")
+
+def main():
+    if "--only" in sys.argv:
+        at = sys.argv.index("--only")
+        if at + 1 >= len(sys.argv):
+            sys.exit("--only needs ID[,ID...]")
+        write_only([i for i in sys.argv[at + 1].split(",") if i])
+    else:
+        write_all()
 
 if __name__ == "__main__":
     main()
