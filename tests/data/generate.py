@@ -10,8 +10,19 @@ Certificates are assembled here in DER (so versions, time encodings,
 extensions and criticality are fully controlled) and signed with the
 `cryptography` package; messages come from `openssl cms -sign` or are
 assembled here (signed attributes, algorithm labels, odd shapes). Validity
-windows are fixed dates. Needs `openssl` and `cryptography`; refuses to
-overwrite without --force.
+windows are fixed dates. Needs `openssl` and `cryptography`.
+
+Usage:
+  generate.py             write every scenario (refuses if scenarios/ exists)
+  generate.py --force     delete scenarios/ and rewrite every scenario, with new
+                          random keys (this changes every committed file)
+  generate.py --only ID[,ID...]
+                          add-only: write just the named scenarios and add them
+                          to index.tsv, leaving every other scenario (and pki/)
+                          untouched. Refuses an ID whose directory already
+                          exists unless --force is also given, in which case
+                          only that directory is rewritten (its index line is
+                          kept in place).
 """
 import base64
 import hashlib
@@ -181,7 +192,9 @@ GEN_2125 = (0x18, b"21250101000000Z")
 
 class Cert:
     def __init__(self, subject, key, issuer=None, serial=None, exts=None, version=3,
-                 not_before=UTC_2025, not_after=GEN_2125, sig=None, corrupt_sig=False):
+                 not_before=UTC_2025, not_after=GEN_2125, sig=None, corrupt_sig=False, outer_alg=None):
+        """outer_alg: DER of the outer signatureAlgorithm when it should differ
+        from the one inside TBSCertificate (the signature follows the inner one)."""
         issuer = issuer or self  # self-signed
         self.subject, self.key = subject, key
         self.serial = serial if serial is not None else next(SERIALS)
@@ -200,7 +213,8 @@ class Cert:
         signature = signer.sign(self.tbs, how)
         if corrupt_sig:
             signature = signature[:-5] + bytes([signature[-5] ^ 1]) + signature[-4:]
-        self.der = seq(self.tbs, sig_alg_der(how), bitstring(signature))
+        self.signature = signature
+        self.der = seq(self.tbs, outer_alg if outer_alg is not None else sig_alg_der(how), bitstring(signature))
 
     def pem(self):
         b64 = base64.encodebytes(self.der).decode().replace("\n", "")
@@ -1048,6 +1062,108 @@ def system_root_forgery():
 scenario("diff-system-root-forgery", "difference", "signer embedded, issued by a root only in the system cert dir (OpenSSL trusts it)")(
     system_root_forgery)
 
+# ---------------------------------------------------------------- OpenSSL parity (P)
+# Cases OpenSSL 3.0 refuses on details cmsverify once let through: RSA
+# signatures shorter than the modulus, serial numbers compared as signed
+# INTEGERs, outer and TBS signature algorithms that differ, and (a deliberate
+# difference) RSA keys under 1024 bits anywhere on the path. Numbered from P11:
+# P01 is the unsigned-contentType scenario of the attribute block.
+
+def strip_leading_zero(signature):
+    """An RSA signature one byte shorter than the modulus: its leading 00 dropped."""
+    assert signature[0] == 0, "only a signature starting with 00 can be shortened"
+    return signature[1:]
+
+def short_signer_signature():
+    """P11: the SignerInfo signature lacks its leading 00 byte.
+
+    PKCS#1 v1.5 is deterministic, so the signed attributes vary (signingTime,
+    one second apart) until the signature starts with 00 (about 1 in 200).
+    """
+    c = leaf()
+    for second in range(100_000):
+        when = f"2506{1 + second // 86400:02d}{second // 3600 % 24:02d}{second // 60 % 60:02d}{second % 60:02d}Z"
+        attrs = sorted([attribute("contentType", oid(OIDS["data"])),
+                        attribute("signingTime", tlv(0x17, when.encode())),
+                        attribute("messageDigest", octet(digest("sha256", CONTENT)))])
+        full = c.key.priv.sign(tlv(0x31, b"".join(attrs)), padding.PKCS1v15(), hashes.SHA256())
+        if full[0] == 0:
+            break
+    msg = signed_data([Signer(c, attrs=attrs, sig_bytes=strip_leading_zero)])
+    return S(pem_wrap(msg), c.pem(), ROOT.pem())
+
+def short_cert_signature():
+    """P11b: the signer certificate's RSA signature (by the root) lacks its leading 00.
+
+    The serial number varies until the root's signature starts with 00.
+    """
+    k = Key()
+    for serial in range(0x5000, 0x5000 + 100_000):
+        c = leaf(key=k, cn="Short Signature Signer", serial=serial)
+        if c.signature[0] == 0:
+            break
+    c.der = seq(c.tbs, sig_alg_der("sha256WithRSA"), bitstring(strip_leading_zero(c.signature)))
+    return basic(c)
+
+scenario("P11-rsa-short-signature", "parity", "RSA SignerInfo signature one byte shorter than the modulus (leading 00 dropped)")(
+    short_signer_signature)
+scenario("P11b-rsa-short-cert-signature", "parity", "signer certificate's RSA signature one byte shorter than the root's modulus")(
+    short_cert_signature)
+
+NEGATIVE_80AB = tlv(0x02, b"\x80\xab")  # -32597: the same octets as 0x80AB without the 00 sign byte
+POSITIVE_80AB = tlv(0x02, b"\x00\x80\xab")  # 0x80AB, as integer(0x80AB) encodes it
+
+class SidSerial(Signer):
+    """A SignerInfo (no signed attributes) whose sid serial is the INTEGER `serial_der`."""
+    def __init__(self, cert, serial_der):
+        super().__init__(cert, attrs=None)
+        self.serial_der = serial_der
+    def encode(self, content, econtent_type="data"):
+        real = super().encode(content, econtent_type)
+        return rebuild(real, seq(self.cert.issuer_name, integer(self.cert.serial)),
+                       seq(self.cert.issuer_name, self.serial_der))
+
+def sid_serial_case(serial_der):
+    """P12: the signer certificate's serial is 00 80 AB; the sid carries serial_der."""
+    c = leaf(cn="Serial 80AB Signer", serial=0x80AB)
+    assert integer(c.serial) == POSITIVE_80AB
+    return S(pem_wrap(signed_data([SidSerial(c, serial_der)])), c.pem(), ROOT.pem())
+
+def akid_serial_case(serial_der):
+    """P12b: the root's serial is 00 80 AB; the leaf's AKID names the root by
+    keyIdentifier, authorityCertIssuer and authorityCertSerialNumber serial_der."""
+    rk = Key()
+    root = Cert(name(("CN", "Serial 80AB Root")), rk, serial=0x80AB, exts=ca_exts(rk))
+    assert integer(root.serial) == POSITIVE_80AB
+    # [2] IMPLICIT CertificateSerialNumber: the INTEGER's contents under tag 82.
+    akid = seq(ctx(0, rk.skid, False), ctx(1, ctx(4, root.subject)), tlv(0x82, serial_der[2:]))
+    lk = Key()
+    exts = [ext("ku", ku("digitalSignature"), True), ext("eku", eku("emailProtection")),
+            ext("skid", octet(lk.skid)), ext("akid", akid)]
+    return basic(Cert(name(("CN", "Signer under serial 80AB root")), lk, root, exts=exts), ca=root.pem())
+
+scenario("P12-sid-serial-negative", "parity", "sid serial 80 AB (negative) vs the signer certificate's 00 80 AB")(
+    lambda: sid_serial_case(NEGATIVE_80AB))
+scenario("P12b-akid-serial-negative", "parity", "leaf AKID authorityCertSerialNumber 80 AB (negative) vs the root's 00 80 AB")(
+    lambda: akid_serial_case(NEGATIVE_80AB))
+scenario("P12c-sid-serial-positive", "parity", "control for P12: sid serial 00 80 AB equals the signer certificate's")(
+    lambda: sid_serial_case(POSITIVE_80AB))
+scenario("P12d-akid-serial-positive", "parity", "control for P12b: AKID authorityCertSerialNumber 00 80 AB equals the root's")(
+    lambda: akid_serial_case(POSITIVE_80AB))
+
+scenario("P13-cert-outer-alg-sha384", "parity", "signer certificate: TBS says sha256WithRSA (and is signed so), outer says sha384WithRSA")(
+    lambda: basic(leaf(cn="Algorithm Mismatch Signer", outer_alg=alg("sha384WithRSA", null()))))
+scenario("P13b-cert-outer-alg-no-null", "parity", "signer certificate: TBS sha256WithRSA with NULL parameters, outer without parameters")(
+    lambda: basic(leaf(cn="Algorithm Mismatch Signer", outer_alg=alg("sha256WithRSA"))))
+
+def small_key_intermediate(bits_):
+    """P14: root -> RSA-bits_ intermediate (embedded) -> RSA-2048 leaf."""
+    k = Key("rsa", bits_)
+    inter = Cert(name(("CN", f"RSA-{bits_} Intermediate")), k, ROOT, exts=ca_exts(k, ROOT_KEY))
+    return chain(inter=inter, embed=[inter])
+scenario("P14-rsa768-intermediate", "difference", "intermediate with an RSA-768 key signs a valid leaf (OpenSSL accepts; cmsverify's policy refuses < 1024 bits on the path)")(
+    lambda: small_key_intermediate(768))
+
 # ---------------------------------------------------------------- writer
 
 def write(sid, category, desc, built):
@@ -1065,7 +1181,8 @@ def write(sid, category, desc, built):
         if rel.startswith("ssl_cert_dir/"):
             subprocess.run(["openssl", "rehash", str(p.parent)], check=True, capture_output=True)
 
-def main():
+def write_all():
+    """Rewrite every scenario and the baseline PKI under pki/ (fresh keys)."""
     if OUT.exists():
         if "--force" not in sys.argv:
             sys.exit(f"{OUT} exists; pass --force to regenerate")
@@ -1082,6 +1199,46 @@ def main():
         index.append(f"{sid}\t{category}\t{desc}")
     (OUT / "index.tsv").write_text("\n".join(index) + "\n")
     print(f"wrote {len(SCENARIOS)} scenarios to {OUT}")
+
+def write_only(ids):
+    """Add-only mode: write the scenarios named in ids, nothing else.
+
+    Each scenario directory is self-contained (its own certfile and cafile), so
+    new scenarios do not need the keys of the committed ones. index.tsv gains
+    one line per new id; the line of an id already listed stays where it is.
+    """
+    registered = {sid: (sid, category, desc, fn) for sid, category, desc, fn in SCENARIOS}
+    unknown = [i for i in ids if i not in registered]
+    if unknown:
+        sys.exit(f"unknown scenario ids: {', '.join(unknown)}")
+    existing = [i for i in ids if (OUT / i).exists()]
+    if existing and "--force" not in sys.argv:
+        sys.exit(f"already written: {', '.join(existing)}; pass --force as well to rewrite just those")
+    index_path = OUT / "index.tsv"
+    index = index_path.read_text().splitlines() if index_path.exists() else []
+    listed = {line.split("\t", 1)[0]: n for n, line in enumerate(index)}
+    for i in ids:
+        sid, category, desc, fn = registered[i]
+        if (OUT / sid).exists():
+            shutil.rmtree(OUT / sid)
+        write(sid, category, desc, fn())
+        line = f"{sid}\t{category}\t{desc}"
+        if sid in listed:
+            index[listed[sid]] = line
+        else:
+            listed[sid] = len(index)
+            index.append(line)
+    index_path.write_text("\n".join(index) + "\n")
+    print(f"wrote {len(ids)} scenarios to {OUT}; index.tsv lists {len(index)}")
+
+def main():
+    if "--only" in sys.argv:
+        at = sys.argv.index("--only")
+        if at + 1 >= len(sys.argv):
+            sys.exit("--only needs ID[,ID...]")
+        write_only([i for i in sys.argv[at + 1].split(",") if i])
+    else:
+        write_all()
 
 if __name__ == "__main__":
     main()
