@@ -204,7 +204,7 @@ impl Certificate {
 
     /// The serial number in upper-case hex, as `openssl x509 -serial` prints it.
     pub fn serial_hex(&self) -> String {
-        hex_upper(asn1::integer_magnitude(self.serial_bytes()))
+        integer_hex(self.serial_bytes())
     }
 
     /// The DER issuer name.
@@ -406,6 +406,24 @@ pub(crate) fn hex_upper(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02X}")).collect()
 }
 
+/// An INTEGER's content as OpenSSL prints a serial: upper-case hex of the
+/// magnitude, with a `-` for negative values (two's complement negated).
+pub(crate) fn integer_hex(content: &[u8]) -> String {
+    if content.first().is_none_or(|b| b & 0x80 == 0) {
+        return hex_upper(asn1::integer_magnitude(content));
+    }
+    // -x = !x + 1 over the same width.
+    let mut magnitude: Vec<u8> = content.iter().map(|b| !b).collect();
+    for byte in magnitude.iter_mut().rev() {
+        let (sum, carry) = byte.overflowing_add(1);
+        *byte = sum;
+        if !carry {
+            break;
+        }
+    }
+    format!("-{}", hex_upper(asn1::integer_magnitude(&magnitude)))
+}
+
 /// Splits concatenated DER certificates (e.g. SignedData `certificates`).
 pub(crate) fn parse_sequence(value: &[u8]) -> Result<Vec<Certificate>, Asn1Error> {
     Reader::new(value)
@@ -416,4 +434,17 @@ pub(crate) fn parse_sequence(value: &[u8]) -> Result<Vec<Certificate>, Asn1Error
             Err(e) => Some(Err(e)),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negative_serials_print_with_a_sign() {
+        assert_eq!(integer_hex(&[0x00, 0x80, 0xAB]), "80AB");
+        assert_eq!(integer_hex(&[0x80, 0xAB]), "-7F55");
+        assert_eq!(integer_hex(&[0xFF]), "-01");
+        assert_eq!(integer_hex(&[0x10, 0x01]), "1001");
+    }
 }

@@ -46,7 +46,7 @@ impl SignerId<'_> {
             Self::IssuerSerial { issuer, serial } => format!(
                 "issuer \"{}\", serial {}",
                 crate::name::display(issuer),
-                cert::hex_upper(asn1::integer_magnitude(serial))
+                cert::integer_hex(serial)
             ),
             Self::SubjectKeyId(kid) => format!("subjectKeyIdentifier {}", cert::hex_upper(kid)),
         }

@@ -494,6 +494,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::time::UnixTime;
 
     #[test]
     fn exit_codes_follow_openssl_classes() {
