@@ -3,6 +3,7 @@
 //! ([`path`]), and what each certificate on it must satisfy ([`policy`],
 //! [`name_constraints`]).
 
+pub(crate) mod cache;
 pub(crate) mod name_constraints;
 pub(crate) mod path;
 pub(crate) mod policy;
