@@ -45,7 +45,7 @@ measure() {
     local secs kib
     read -r secs kib < <(tail -1 "$tf" 2>/dev/null || echo "? ?")
     local first
-    first=$(grep -v '^Command exited with non-zero status' "$err" | head -1 | cut -c1-90 | tr '|' '/')
+    first=$({ grep -v '^Command exited with non-zero status' "$err" || true; } | head -1 | cut -c1-90 | tr '|' '/')
     [ "$code" -eq 124 ] && first="timeout after ${timeout_s} s"
     echo "$secs|$kib|$code|${first:-}"
 }

@@ -461,8 +461,11 @@ pub fn huge_exponent_issuer(sid: &Sid, modulus_bytes: usize, exponent_bytes: usi
 
 /// Class b: signer candidates (certificates matching the signer identifier).
 pub const DEFAULT_CANDIDATES: usize = 900;
-/// Class b: same-name issuers (900 + 100 stays under the 1024-certificate limit).
-pub const DEFAULT_ISSUERS: usize = 100;
+/// Class b: same-name issuers, one under cmsverify's budget of 100 signature
+/// checks per path search (exhausting it ends the whole verification), so
+/// that every candidate gets its full search; 900 + 99 stays under the
+/// 1024-certificate limit.
+pub const DEFAULT_ISSUERS: usize = 99;
 /// Class b: issuer modulus, 16384 bits (the largest the `rsa` crate accepts).
 pub const DEFAULT_ISSUER_MODULUS_BYTES: usize = RSA_16384_BITS_BYTES;
 /// Class b: SignerInfos (cmsverify's limit is 16).

@@ -1,7 +1,8 @@
 //! Writes every attack class into a directory, each as NAME.der and
 //! NAME.pkiz, at the report's attack size and (names ending in `-16m`) at the
 //! largest size under the 16 MiB input and inflation caps, plus manifest.tsv
-//! (name, class, DER bytes, PKIZ bytes, description).
+//! (name, class, DER bytes, PKIZ bytes, description). Messages are named
+//! `CLASS-what`, the class letter as in the crate documentation.
 //!
 //! ```text
 //! make-attacks OUT_DIR [--signer-cert CERT.pem]
