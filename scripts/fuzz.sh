@@ -4,7 +4,9 @@
 # (all stable -C options; no sanitizer runtime is needed for safe Rust).
 #   bash scripts/fuzz.sh TARGET SECONDS [extra libFuzzer args]
 # Corpus: fuzz/corpus/TARGET (seeded from fuzz/seeds/TARGET); crashes land in
-# fuzz/artifacts/TARGET.
+# fuzz/artifacts/TARGET. Every run enforces the hostile-input limits: one
+# second per input, 256 MB RSS, 128 MB per allocation (a slower or larger
+# input is a finding, saved as timeout-*, oom-* or slow-unit-*).
 set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
 target=$1
@@ -20,5 +22,5 @@ cargo build --release --target "$host" --bin "$target"
 mkdir -p "corpus/$target" "artifacts/$target"
 seeds=()
 [ -d "seeds/$target" ] && seeds=("seeds/$target")
-"target/$host/release/$target" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
+"target/$host/release/$target" -max_total_time="$seconds" -timeout=1 -rss_limit_mb=256 -malloc_limit_mb=128 \
     -artifact_prefix="artifacts/$target/" "$@" "corpus/$target" "${seeds[@]}"
