@@ -285,9 +285,23 @@ struct CertFields<'a> {
     spki: &'a [u8],
     signature_algorithm: &'a [u64],
     signature_len: usize,
+    /// Whether it claims to be a CA (critical basicConstraints CA:TRUE), so
+    /// that a verifier's cheap issuer checks pass and only key work remains.
+    ca: bool,
 }
 
-/// A v3 certificate without extensions, valid 2000 to 2049, whose signature
+/// `[3] { Extension { basicConstraints, critical, { cA TRUE } } }`.
+fn ca_extensions() -> Vec<u8> {
+    let boolean_true = der::tlv(0x01, &[0xFF]);
+    let basic_constraints = der::seq(&[
+        &der::tlv(tag::OID, &[0x55, 0x1D, 0x13]),
+        &boolean_true,
+        &der::tlv(tag::OCTET_STRING, &der::seq(&[&boolean_true])),
+    ]);
+    der::tlv(0xA3, &der::seq(&[&basic_constraints]))
+}
+
+/// A v3 certificate (extensions only for CAs), valid 2000 to 2049, whose signature
 /// is `signature_len` bytes of 0x5A (below any 0xFF... modulus).
 fn certificate(f: &CertFields<'_>) -> Vec<u8> {
     let rsa = f.signature_algorithm == SHA256_WITH_RSA;
@@ -296,6 +310,7 @@ fn certificate(f: &CertFields<'_>) -> Vec<u8> {
         &der::tlv(tag::UTC_TIME, b"000101000000Z"),
         &der::tlv(tag::UTC_TIME, b"491231235959Z"),
     ]);
+    let extensions = if f.ca { ca_extensions() } else { Vec::new() };
     let tbs = der::seq(&[
         &der::tlv(tag::CTX0, &der::uint(&[2])),
         &der::uint(f.serial),
@@ -304,6 +319,7 @@ fn certificate(f: &CertFields<'_>) -> Vec<u8> {
         &validity,
         f.subject,
         f.spki,
+        &extensions,
     ]);
     der::seq(&[
         &tbs,
@@ -332,6 +348,7 @@ impl Recipe {
                 spki: &candidate_key,
                 signature_algorithm: SHA256_WITH_RSA,
                 signature_len,
+                ca: false,
             }));
         }
         for (i, key) in self.issuers.iter().enumerate() {
@@ -343,6 +360,7 @@ impl Recipe {
                 spki: &key.spki(i),
                 signature_algorithm: SHA256_WITH_RSA,
                 signature_len: 64,
+                ca: true,
             }));
         }
         let filler_name = name("filler");
@@ -356,6 +374,7 @@ impl Recipe {
                 spki: &filler_key,
                 signature_algorithm: ED25519,
                 signature_len: 64,
+                ca: false,
             }));
         }
         certs
