@@ -32,6 +32,7 @@ pub(crate) mod tag {
 
 /// Why bytes are not the ASN.1 the caller expected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Asn1Error {
     /// The input ends inside an element.
     Truncated,

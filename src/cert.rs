@@ -47,6 +47,7 @@ struct Inner {
 
 /// Which validity field a format error is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ValidityField {
     /// `notBefore`
     NotBefore,

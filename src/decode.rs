@@ -11,6 +11,7 @@ use crate::pem;
 
 /// The form of a message given to [`Verifier::verify_form`](crate::Verifier::verify_form).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum InputForm {
     /// Recognise PEM, DER/BER, Keystone PKI token and PKIZ token.
     #[default]

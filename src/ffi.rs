@@ -13,7 +13,7 @@ use std::ffi::{c_char, CStr, CString};
 use std::path::PathBuf;
 
 use crate::keystone::PKIZ_PREFIX;
-use crate::{Error, InputForm, Verifier};
+use crate::{Error, ErrorClass, InputForm, Verifier};
 
 /// Result of every fallible call; values equal `cmsverify`'s exit codes
 /// and are never reused.
@@ -104,12 +104,10 @@ impl cmsv_error {
 
 /// The status for an error: its exit code, which the core keeps in 2..=4.
 fn status_of(e: &Error) -> cmsv_status {
-    match e.exit_code() {
-        1 => cmsv_status::CMSV_ERR_USAGE,
-        2 => cmsv_status::CMSV_ERR_CONFIG,
-        3 => cmsv_status::CMSV_ERR_PARSE,
-        4 => cmsv_status::CMSV_ERR_VERIFY,
-        _ => cmsv_status::CMSV_ERR_INTERNAL,
+    match e.class() {
+        ErrorClass::Config => cmsv_status::CMSV_ERR_CONFIG,
+        ErrorClass::Parse | ErrorClass::Signing => cmsv_status::CMSV_ERR_PARSE,
+        ErrorClass::Verification => cmsv_status::CMSV_ERR_VERIFY,
     }
 }
 

@@ -44,8 +44,8 @@ pub use budget::{BudgetKind, WorkSpent};
 pub use cert::{CertId, Certificate, ValidityField};
 pub use decode::InputForm;
 pub use error::{
-    AttributeProblem, CertProblem, CertRole, Error, FileRole, PemProblem, PurposeProblem, Result,
-    TokenProblem,
+    AttributeProblem, CertProblem, CertRole, Error, ErrorClass, FileRole, NotCaReason, PemProblem,
+    PurposeProblem, Result, TokenProblem,
 };
 pub use extensions::InvalidExtension;
 pub use files::ReloadingVerifier;

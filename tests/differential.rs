@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use cmsverify::{InputForm, Verifier};
+use cmsverify::{ErrorClass, InputForm, Verifier};
 
 const SCENARIOS: &str = "tests/data/scenarios";
 
@@ -93,11 +93,11 @@ fn cmsverify_verify(dir: &Path, message: &[u8]) -> Outcome {
             reason: String::new(),
         },
         Err(e) => Outcome {
-            class: match e.exit_code() {
-                2 => Class::Config,
-                3 => Class::Parse,
-                4 => Class::Verify,
-                other => panic!("unexpected exit code {other}"),
+            class: match e.class() {
+                ErrorClass::Config => Class::Config,
+                ErrorClass::Parse => Class::Parse,
+                ErrorClass::Verification => Class::Verify,
+                other => panic!("unexpected error class {other:?}"),
             },
             content: Vec::new(),
             reason: e.to_string(),

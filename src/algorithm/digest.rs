@@ -9,6 +9,7 @@ use crate::oid;
 /// A digest algorithm cmsverify computes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[allow(missing_docs)]
+#[non_exhaustive]
 pub enum DigestAlgorithm {
     Md5,
     Sha1,

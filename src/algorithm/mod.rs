@@ -29,6 +29,7 @@ pub use verify::SignatureProblem;
 /// default refuses RSA keys under 1024 bits and MD5 (REFERENCE.md section 7
 /// item 5). SHA-1 stays accepted: older Keystone deployments sign with it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct AlgorithmPolicy {
     /// Smallest accepted RSA modulus, in bits.
     pub min_rsa_bits: usize,

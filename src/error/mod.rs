@@ -11,7 +11,8 @@ use std::path::PathBuf;
 mod problems;
 
 pub use problems::{
-    AttributeProblem, CertProblem, CertRole, FileRole, PemProblem, PurposeProblem, TokenProblem,
+    AttributeProblem, CertProblem, CertRole, FileRole, NotCaReason, PemProblem, PurposeProblem,
+    TokenProblem,
 };
 
 use crate::asn1::Asn1Error;
@@ -285,6 +286,12 @@ impl Error {
     /// 2 a file cannot be read or parsed, 3 the message cannot be parsed
     /// (OpenSSL 3.0 says 2), 4 verification failed.
     pub fn exit_code(&self) -> i32 {
+        self.class().exit_code()
+    }
+
+    /// The class of this failure; every face (CLI exit status, C status,
+    /// Python exception type) maps it exhaustively.
+    pub fn class(&self) -> ErrorClass {
         match self {
             Self::FileRead { .. }
             | Self::NoCertificates { .. }
@@ -292,8 +299,8 @@ impl Error {
             | Self::BadPemBlock { .. }
             | Self::TrustedCertificate { .. }
             | Self::TooManyCertificates { .. }
-            | Self::BadPrivateKey { .. } => 2,
-            Self::SigningFailed => 3,
+            | Self::BadPrivateKey { .. } => ErrorClass::Config,
+            Self::SigningFailed => ErrorClass::Signing,
             Self::MessageTooLarge { .. }
             | Self::Pem(_)
             | Self::UnrecognisedInput
@@ -302,7 +309,7 @@ impl Error {
             | Self::Malformed { .. }
             | Self::TooManySigners { .. }
             | Self::TooManyEmbeddedCertificates { .. }
-            | Self::TooManyAttributes { .. } => 3,
+            | Self::TooManyAttributes { .. } => ErrorClass::Parse,
             Self::NotSignedData { .. }
             | Self::NoContent
             | Self::NoSigners
@@ -317,7 +324,7 @@ impl Error {
             | Self::Signature { .. }
             | Self::SignerKey { .. }
             | Self::Certificate { .. }
-            | Self::BudgetExhausted { .. } => 4,
+            | Self::BudgetExhausted { .. } => ErrorClass::Verification,
         }
     }
 
@@ -485,6 +492,32 @@ impl Error {
     /// signer, the symptom of stale Keystone certificates.
     pub fn is_signer_not_found(&self) -> bool {
         matches!(self, Self::SignerNotFound { .. })
+    }
+}
+
+/// What kind of failure an [`Error`] is, as `openssl cms` classes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorClass {
+    /// A trust or key file cannot be read or used (exit status 2).
+    Config,
+    /// The message cannot be decoded or parsed, or exceeds a size limit
+    /// (exit status 3; OpenSSL 3.0 says 2).
+    Parse,
+    /// The message parsed but did not verify (exit status 4).
+    Verification,
+    /// Signing failed (exit status 3).
+    Signing,
+}
+
+impl ErrorClass {
+    /// The exit status of this class.
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Self::Config => 2,
+            Self::Parse | Self::Signing => 3,
+            Self::Verification => 4,
+        }
     }
 }
 

@@ -10,6 +10,7 @@ use crate::time::UnixTime;
 
 /// Which configured input an error is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum FileRole {
     /// The untrusted certificates (`-certfile`, Keystone's signing_cert.pem).
     Certfile,
@@ -31,6 +32,7 @@ impl fmt::Display for FileRole {
 
 /// What is wrong with PEM text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum PemProblem {
     /// No `-----BEGIN CMS-----` or `-----BEGIN PKCS7-----` line.
     NoBeginLine,
@@ -55,6 +57,7 @@ impl fmt::Display for PemProblem {
 
 /// What is wrong with a Keystone token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TokenProblem {
     /// The PKI token text is not base64 (with '-' for '/').
     Base64,
@@ -76,6 +79,7 @@ impl fmt::Display for TokenProblem {
 
 /// Signed-attribute rules (RFC 5652 section 11, OpenSSL's `ossl_cms_si_check_attributes()`).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum AttributeProblem {
     /// signedAttrs without a contentType attribute.
     MissingContentType,
@@ -126,6 +130,7 @@ impl fmt::Display for AttributeProblem {
 
 /// Where a certificate sits in the path being checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CertRole {
     /// The certificate of a SignerInfo.
     Signer,
@@ -147,6 +152,7 @@ impl fmt::Display for CertRole {
 
 /// Why a certificate is unsuitable for S/MIME signing (OpenSSL's `smime_sign` purpose).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum PurposeProblem {
     /// extendedKeyUsage present without emailProtection.
     ExtendedKeyUsage {
@@ -186,8 +192,38 @@ impl fmt::Display for PurposeProblem {
     }
 }
 
+/// Why a certificate above the signer is not a CA (OpenSSL's `check_ca()`
+/// and `check_extensions()`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NotCaReason {
+    /// Its keyUsage lacks keyCertSign.
+    NoKeyCertSign,
+    /// Its basicConstraints say CA:FALSE.
+    BasicConstraintsFalse,
+    /// It has no basicConstraints (and nothing else making it a CA).
+    NoBasicConstraints,
+    /// An intermediate qualifies only by keyUsage or a Netscape type, but
+    /// OpenSSL requires basicConstraints CA:TRUE of intermediates.
+    IntermediateWithoutBasicConstraints,
+}
+
+impl fmt::Display for NotCaReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::NoKeyCertSign => "its keyUsage lacks keyCertSign",
+            Self::BasicConstraintsFalse => "its basicConstraints say CA:FALSE",
+            Self::NoBasicConstraints => "it has no basicConstraints extension",
+            Self::IntermediateWithoutBasicConstraints => {
+                "it lacks basicConstraints CA:TRUE (required for intermediate CAs)"
+            }
+        })
+    }
+}
+
 /// A check a certificate on the path failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CertProblem {
     /// notAfter is not later than the verification time.
     Expired {
@@ -221,7 +257,7 @@ pub enum CertProblem {
     /// The path ends in a self-signed certificate that is not in the CAfile.
     UntrustedRoot,
     /// A certificate used as a CA is not one.
-    NotCa(&'static str),
+    NotCa(NotCaReason),
     /// Unsuitable for the S/MIME signing purpose.
     Purpose(PurposeProblem),
     /// A CA's pathLenConstraint is exceeded.

@@ -7,13 +7,14 @@
 
 use crate::budget::Budget;
 use crate::cert::{Certificate, ValidityField};
-use crate::error::{CertProblem, Error, PurposeProblem};
+use crate::error::{CertProblem, Error, NotCaReason, PurposeProblem};
 use crate::extensions::{ku, ns};
 use crate::oid;
 use crate::time::UnixTime;
 
 /// The purpose a signer's path is checked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum Purpose {
     /// OpenSSL's `smime_sign` purpose, which `openssl cms -verify` applies
     /// (keyUsage, extendedKeyUsage and Netscape cert type rules for the signer
@@ -70,7 +71,7 @@ const EVERY_CERT: &[Rule] = &[
             | (Position::Top, Ok(_))
             | (Position::Intermediate, Ok(CaKind::BasicConstraints)) => Ok(()),
             (Position::Intermediate, Ok(_)) => Err(CertProblem::NotCa(
-                "it lacks basicConstraints CA:TRUE (required for intermediate CAs)",
+                NotCaReason::IntermediateWithoutBasicConstraints,
             )),
             (_, Err(why)) => Err(CertProblem::NotCa(why)),
         },
@@ -136,18 +137,18 @@ enum CaKind {
 }
 
 /// OpenSSL's `check_ca()`.
-fn check_ca(c: &Certificate) -> Result<CaKind, &'static str> {
+fn check_ca(c: &Certificate) -> Result<CaKind, NotCaReason> {
     let ext = c.extensions();
     if ext.key_usage.is_some_and(|k| k & ku::KEY_CERT_SIGN == 0) {
-        return Err("its keyUsage lacks keyCertSign");
+        return Err(NotCaReason::NoKeyCertSign);
     }
     match ext.basic_constraints {
         Some(bc) if bc.ca => Ok(CaKind::BasicConstraints),
-        Some(_) => Err("its basicConstraints say CA:FALSE"),
+        Some(_) => Err(NotCaReason::BasicConstraintsFalse),
         None if c.version() == 1 && c.is_self_signed() => Ok(CaKind::V1Root),
         None if ext.key_usage.is_some() => Ok(CaKind::KeyUsage),
         None if ext.ns_cert_type.is_some_and(|t| t & ns::ANY_CA != 0) => Ok(CaKind::NetscapeType),
-        None => Err("it has no basicConstraints extension"),
+        None => Err(NotCaReason::NoBasicConstraints),
     }
 }
 
