@@ -124,7 +124,8 @@ fn pem_message(text: &[u8]) -> Result<Vec<u8>> {
 /// Strips `PKIZ_`, decodes URL-safe base64 and inflates, reading at most the cap.
 ///
 /// # Errors
-/// Malformed token or an inflated size above [`Limits::max_inflated_bytes`].
+/// Malformed token or an inflated size above [`Limits::max_inflated_bytes`] or
+/// [`Limits::max_inflation_ratio`] times the compressed size.
 pub(crate) fn pkiz_payload(input: &[u8], limits: &Limits) -> Result<Vec<u8>> {
     let text = input.trim_ascii();
     let body = text
@@ -132,7 +133,7 @@ pub(crate) fn pkiz_payload(input: &[u8], limits: &Limits) -> Result<Vec<u8>> {
         .ok_or(Error::Token(TokenProblem::PkizBase64))?;
     let compressed =
         base64::decode(body, Alphabet::UrlSafe).ok_or(Error::Token(TokenProblem::PkizBase64))?;
-    inflate(&compressed, limits.max_inflated_bytes)
+    inflate(&compressed, limits.inflation_cap(compressed.len()))
 }
 
 /// Inflates zlib data, failing once more than `max` bytes come out.

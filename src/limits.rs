@@ -17,6 +17,11 @@ pub struct Limits {
     pub max_message_bytes: usize,
     /// Largest inflated PKIZ payload, in bytes (default 16 MiB).
     pub max_inflated_bytes: usize,
+    /// Largest inflated PKIZ payload relative to its compressed size
+    /// (default 16; Keystone's payloads compress 2 to 5 times). Payloads up
+    /// to 64 KiB are always allowed. Keeps the work of a small token small:
+    /// a 64 KiB token inflates to at most 1 MiB, not 16 MiB.
+    pub max_inflation_ratio: usize,
     /// Deepest BER/DER nesting, constructed strings included (default 64; a
     /// CMS message needs about 12).
     pub max_nesting_depth: usize,
@@ -47,11 +52,22 @@ pub struct Limits {
     pub max_name_constraint_checks: u64,
 }
 
+impl Limits {
+    /// The inflated-size cap for `compressed_len` bytes of zlib data.
+    pub(crate) fn inflation_cap(&self, compressed_len: usize) -> usize {
+        compressed_len
+            .saturating_mul(self.max_inflation_ratio)
+            .max(64 << 10)
+            .min(self.max_inflated_bytes)
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Self {
             max_message_bytes: 16 << 20,
             max_inflated_bytes: 16 << 20,
+            max_inflation_ratio: 16,
             max_nesting_depth: 64,
             max_signers: 16,
             max_certificates: 1024,

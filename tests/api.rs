@@ -224,6 +224,7 @@ fn pkiz_bombs_stop_at_the_cap() {
         .limits({
             let mut limits = Limits::default();
             limits.max_inflated_bytes = 1 << 20;
+            limits.max_inflation_ratio = 10_000;
             limits
         })
         .build()
@@ -231,6 +232,29 @@ fn pkiz_bombs_stop_at_the_cap() {
     assert!(
         matches!(v.verify(bomb.as_bytes()), Err(Error::InflatedTooLarge { max }) if max == 1 << 20)
     );
+    // By default a 4 KiB token inflates to at most 64 KiB.
+    assert!(bomb.len() < 8 << 10);
+    assert!(matches!(
+        verifier().verify(bomb.as_bytes()),
+        Err(Error::InflatedTooLarge { max: 65536 })
+    ));
+}
+
+#[test]
+fn small_tokens_inflate_in_proportion_to_their_size() {
+    // 1 MiB of pseudo-random hex compresses about 2:1: far inside the ratio.
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let text: Vec<u8> = (0..1 << 20)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            b"0123456789abcdef"[usize::try_from(state % 16).unwrap()]
+        })
+        .collect();
+    let token = cmsverify::keystone::pkiz_compress(&text, 6);
+    let payload = cmsverify::keystone::pkiz_uncompress(&token, &Limits::default()).unwrap();
+    assert_eq!(payload, text);
 }
 
 #[test]

@@ -104,7 +104,9 @@ pub enum Error {
     #[error("the token is malformed: {0}")]
     Token(TokenProblem),
     /// A PKIZ token inflates beyond the limit.
-    #[error("the PKIZ token inflates to more than {max} bytes")]
+    #[error(
+        "the PKIZ token inflates to more than {max} bytes (the limit for its compressed size)"
+    )]
     InflatedTooLarge {
         /// The limit.
         max: usize,
