@@ -24,22 +24,90 @@ pub enum InputForm {
     Token,
     /// A Keystone PKIZ token (`PKIZ_` + URL-safe base64 of zlib data).
     Pkiz,
+    /// PEM or DER/BER, recognised; a Keystone token is refused with
+    /// [`Error::UnexpectedForm`] (what `openssl cms` itself reads).
+    AutoCms,
+    /// A Keystone PKI or PKIZ token, recognised by the `PKIZ_` prefix.
+    AutoToken,
+}
+
+/// A form [`InputForm`] resolves to for one input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Concrete {
+    Pem,
+    Der,
+    Token,
+    Pkiz,
+}
+
+impl From<Concrete> for InputForm {
+    fn from(form: Concrete) -> Self {
+        match form {
+            Concrete::Pem => Self::Pem,
+            Concrete::Der => Self::Der,
+            Concrete::Token => Self::Token,
+            Concrete::Pkiz => Self::Pkiz,
+        }
+    }
+}
+
+impl InputForm {
+    /// The concrete form of `input` under this (possibly automatic) form.
+    fn resolve(self, input: &[u8]) -> Result<Concrete> {
+        match self {
+            Self::Auto => detect(input),
+            Self::AutoCms => match detect(input) {
+                Ok(found @ (Concrete::Token | Concrete::Pkiz)) => Err(Error::UnexpectedForm {
+                    found: found.into(),
+                    expected: "CMS in PEM, DER or BER",
+                }),
+                Ok(Concrete::Pem) => Ok(Concrete::Pem),
+                // Anything else is read as DER/BER and fails there if it is not.
+                _ => Ok(Concrete::Der),
+            },
+            Self::AutoToken => Ok(
+                if input.trim_ascii_start().starts_with(PKIZ_PREFIX.as_bytes()) {
+                    Concrete::Pkiz
+                } else {
+                    Concrete::Token
+                },
+            ),
+            Self::Pem => Ok(Concrete::Pem),
+            Self::Der => Ok(Concrete::Der),
+            Self::Token => Ok(Concrete::Token),
+            Self::Pkiz => Ok(Concrete::Pkiz),
+        }
+    }
+}
+
+impl std::fmt::Display for InputForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Auto => "any form",
+            Self::Pem => "PEM",
+            Self::Der => "DER/BER",
+            Self::Token => "a Keystone PKI token",
+            Self::Pkiz => "a Keystone PKIZ token",
+            Self::AutoCms => "CMS in PEM, DER or BER",
+            Self::AutoToken => "a Keystone PKI or PKIZ token",
+        })
+    }
 }
 
 /// The prefix of PKIZ tokens.
 pub const PKIZ_PREFIX: &str = "PKIZ_";
 
 /// Detects the form of `input`.
-fn detect(input: &[u8]) -> Result<InputForm> {
+fn detect(input: &[u8]) -> Result<Concrete> {
     let text = input.trim_ascii_start();
     if text.starts_with(PKIZ_PREFIX.as_bytes()) {
-        Ok(InputForm::Pkiz)
+        Ok(Concrete::Pkiz)
     } else if text.first() == Some(&0x30) {
-        Ok(InputForm::Der)
+        Ok(Concrete::Der)
     } else if text.starts_with(b"MII") && text.trim_ascii_end().iter().all(|&c| is_token_char(c)) {
-        Ok(InputForm::Token)
+        Ok(Concrete::Token)
     } else if text.windows(11).any(|w| w == b"-----BEGIN ") {
-        Ok(InputForm::Pem)
+        Ok(Concrete::Pem)
     } else {
         Err(Error::UnrecognisedInput)
     }
@@ -65,19 +133,15 @@ pub(crate) fn content_info<'a>(
             max: limits.max_message_bytes,
         });
     }
-    let form = match form {
-        InputForm::Auto => detect(input)?,
-        other => other,
-    };
-    match form {
-        InputForm::Der => normalize(Cow::Borrowed(input), limits),
-        InputForm::Pem => normalize(Cow::Owned(pem_message(input)?), limits),
-        InputForm::Token => {
+    match form.resolve(input)? {
+        Concrete::Der => normalize(Cow::Borrowed(input), limits),
+        Concrete::Pem => normalize(Cow::Owned(pem_message(input)?), limits),
+        Concrete::Token => {
             let der = base64::decode(input.trim_ascii(), Alphabet::KeystoneToken)
                 .ok_or(Error::Token(TokenProblem::Base64))?;
             normalize(Cow::Owned(der), limits)
         }
-        InputForm::Pkiz => {
+        Concrete::Pkiz => {
             let payload = pkiz_payload(input, limits)?;
             let der = if payload.trim_ascii_start().starts_with(b"-----BEGIN ") {
                 pem_message(&payload)?
@@ -86,7 +150,6 @@ pub(crate) fn content_info<'a>(
             };
             normalize(Cow::Owned(der), limits)
         }
-        InputForm::Auto => Err(Error::UnrecognisedInput),
     }
 }
 

@@ -12,7 +12,6 @@
 use std::ffi::{c_char, CStr, CString};
 use std::path::PathBuf;
 
-use crate::keystone::PKIZ_PREFIX;
 use crate::{Error, ErrorClass, InputForm, Verifier};
 
 /// Result of every fallible call; values equal `cmsverify`'s exit codes
@@ -290,37 +289,6 @@ pub unsafe extern "C" fn cmsv_verifier_from_pem(
     })
 }
 
-/// The form of a CMS message for `cmsv_verify`: PEM when it has a PEM
-/// BEGIN line, else DER/BER. Keystone tokens are refused with a pointer to
-/// `cmsv_verify_token`, so each function accepts exactly its documented forms.
-fn cms_form(msg: &[u8]) -> Result<InputForm, cmsv_error> {
-    let text = msg.trim_ascii_start();
-    if text.first() == Some(&0x30) {
-        Ok(InputForm::Der)
-    } else if text.windows(11).any(|w| w == b"-----BEGIN ") {
-        Ok(InputForm::Pem)
-    } else if text.starts_with(PKIZ_PREFIX.as_bytes()) || text.starts_with(b"MII") {
-        Err(cmsv_error::new(
-            cmsv_status::CMSV_ERR_PARSE,
-            "the message is a Keystone token, not CMS in PEM, DER or BER (hint: verify tokens with cmsv_verify_token)",
-        ))
-    } else {
-        Ok(InputForm::Der)
-    }
-}
-
-/// The form of a Keystone token for `cmsv_verify_token`: PKIZ when it starts
-/// with `PKIZ_`, else a PKI token.
-fn token_form(token: &[u8]) -> Result<InputForm, cmsv_error> {
-    Ok(
-        if token.trim_ascii_start().starts_with(PKIZ_PREFIX.as_bytes()) {
-            InputForm::Pkiz
-        } else {
-            InputForm::Token
-        },
-    )
-}
-
 /// Shared body of the verify functions.
 ///
 /// # Safety
@@ -329,7 +297,7 @@ unsafe fn verify_into(
     v: *const cmsv_verifier,
     msg: *const u8,
     len: usize,
-    form: fn(&[u8]) -> Result<InputForm, cmsv_error>,
+    form: InputForm,
     content_out: *mut cmsv_bytes,
     err: *mut *mut cmsv_error,
 ) -> cmsv_status {
@@ -343,7 +311,7 @@ unsafe fn verify_into(
         }
         let verified = v
             .inner
-            .verify_form(msg, form(msg)?)
+            .verify_form(msg, form)
             .map_err(|e| cmsv_error::from_error(&e))?;
         // SAFETY: `content_out` is non-NULL and writable.
         unsafe { *content_out = cmsv_bytes::owning(verified.content) };
@@ -374,7 +342,7 @@ pub unsafe extern "C" fn cmsv_verify(
     err: *mut *mut cmsv_error,
 ) -> cmsv_status {
     // SAFETY: forwarded preconditions.
-    unsafe { verify_into(v, msg, len, cms_form, content_out, err) }
+    unsafe { verify_into(v, msg, len, InputForm::AutoCms, content_out, err) }
 }
 
 /// Verifies a Keystone token, a PKI token (`MII...`) or a PKIZ token
@@ -396,7 +364,16 @@ pub unsafe extern "C" fn cmsv_verify_token(
     err: *mut *mut cmsv_error,
 ) -> cmsv_status {
     // SAFETY: forwarded preconditions.
-    unsafe { verify_into(v, token.cast::<u8>(), len, token_form, content_out, err) }
+    unsafe {
+        verify_into(
+            v,
+            token.cast::<u8>(),
+            len,
+            InputForm::AutoToken,
+            content_out,
+            err,
+        )
+    }
 }
 
 /// The error's message, a NUL-terminated sentence: valid until

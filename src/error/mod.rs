@@ -97,6 +97,15 @@ pub enum Error {
     /// The message is not acceptable PEM.
     #[error("the message is not readable PEM: {0}")]
     Pem(PemProblem),
+    /// The input is of a form the caller did not accept (a Keystone token
+    /// where CMS was expected).
+    #[error("the message is {found}, not {expected}")]
+    UnexpectedForm {
+        /// The detected form.
+        found: crate::InputForm,
+        /// What was expected.
+        expected: &'static str,
+    },
     /// Automatic detection found no known form.
     #[error("the message is neither PEM, DER/BER, a Keystone PKI token nor a PKIZ token")]
     UnrecognisedInput,
@@ -306,6 +315,7 @@ impl Error {
             Self::MessageTooLarge { .. }
             | Self::Pem(_)
             | Self::UnrecognisedInput
+            | Self::UnexpectedForm { .. }
             | Self::Token(_)
             | Self::InflatedTooLarge { .. }
             | Self::Malformed { .. }
@@ -388,6 +398,9 @@ impl Error {
             | Self::BudgetExhausted { .. } => {
                 Some("raise the limit on the VerifierBuilder if the input is legitimate")
             }
+            Self::UnexpectedForm { .. } => {
+                Some("verify Keystone tokens with the token functions, CMS with the CMS ones")
+            }
             Self::Pem(_) | Self::UnrecognisedInput | Self::Token(_) | Self::Malformed { .. } => {
                 Some("the input is not a CMS signed message or token; check what was sent")
             }
@@ -442,6 +455,7 @@ impl Error {
             | Self::MessageTooLarge { .. }
             | Self::Pem(_)
             | Self::UnrecognisedInput
+            | Self::UnexpectedForm { .. }
             | Self::Token(_)
             | Self::InflatedTooLarge { .. }
             | Self::Malformed { .. }
