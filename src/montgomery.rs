@@ -374,7 +374,7 @@ mod tests {
                 seed in proptest::collection::vec(any::<u8>(), 1..512),
             ) {
                 let bits = u32::try_from(n.len() * 8).unwrap();
-                let key = rsa::RsaPublicKey::new_unchecked(
+                let key = rsa::PublicKey::new_unchecked(
                     BoxedUint::from_be_slice(&n, bits).unwrap(),
                     BoxedUint::from(e),
                 );

@@ -23,7 +23,7 @@ use crate::time::UnixTime;
 
 /// A private key cmsverify signs with.
 enum SigningKey {
-    Rsa(Box<rsa::RsaPrivateKey>),
+    Rsa(Box<rsa::PrivateKey>),
     P256(p256::ecdsa::SigningKey),
     P384(p384::ecdsa::SigningKey),
     Ed25519(ed25519_dalek::SigningKey),
@@ -89,7 +89,7 @@ fn parse_key(pem_text: &[u8]) -> Result<SigningKey> {
             _ => continue,
         };
         return match block.label {
-            "RSA PRIVATE KEY" => rsa::RsaPrivateKey::from_pkcs1_der(&der)
+            "RSA PRIVATE KEY" => rsa::PrivateKey::from_pkcs1_der(&der)
                 .map(|k| SigningKey::Rsa(Box::new(k)))
                 .map_err(|_| key_error("the PKCS#1 RSA key does not decode")),
             "EC PRIVATE KEY" => p256::SecretKey::from_sec1_der(&der)
@@ -98,7 +98,7 @@ fn parse_key(pem_text: &[u8]) -> Result<SigningKey> {
                     p384::SecretKey::from_sec1_der(&der).map(|k| SigningKey::P384(k.into()))
                 })
                 .map_err(|_| key_error("the SEC1 EC key is not a P-256 or P-384 key")),
-            _ => rsa::RsaPrivateKey::from_pkcs8_der(&der)
+            _ => rsa::PrivateKey::from_pkcs8_der(&der)
                 .map(|k| SigningKey::Rsa(Box::new(k)))
                 .or_else(|_| {
                     p256::SecretKey::from_pkcs8_der(&der).map(|k| SigningKey::P256(k.into()))

@@ -162,7 +162,7 @@ impl DigestAlgorithm {
     /// Verifies an RSASSA-PSS signature over `hashed` (MGF1 with the same digest).
     pub(super) fn verify_pss(
         self,
-        key: &rsa::RsaPublicKey,
+        key: &rsa::PublicKey,
         hashed: &[u8],
         sig: &[u8],
         salt: usize,

@@ -12,7 +12,7 @@ use crate::oid;
 #[derive(Debug, Clone)]
 pub(crate) enum PublicKey {
     Rsa {
-        key: rsa::RsaPublicKey,
+        key: rsa::PublicKey,
         /// The fast public operation, when the exponent fits 64 bits.
         op: Option<RsaPublicOp>,
         bits: usize,
@@ -167,7 +167,7 @@ impl PublicKey {
     }
 }
 
-fn parse_rsa(key: &[u8]) -> Result<(rsa::RsaPublicKey, Option<RsaPublicOp>, usize), KeyProblem> {
+fn parse_rsa(key: &[u8]) -> Result<(rsa::PublicKey, Option<RsaPublicOp>, usize), KeyProblem> {
     let (n, e) = key_limits::rsa_components(key)?;
     // Before any arithmetic: key setup costs the square of the modulus length.
     key_limits::check_rsa(n, e)?;
@@ -177,8 +177,8 @@ fn parse_rsa(key: &[u8]) -> Result<(rsa::RsaPublicKey, Option<RsaPublicOp>, usiz
         rsa::BoxedUint::from_be_slice(bytes, bits.max(64)).map_err(|_| KeyProblem::Malformed)
     };
     let n = to_uint(n)?;
-    let bits = usize::try_from(n.bits_vartime()).map_err(|_| KeyProblem::Malformed)?;
-    let key = rsa::RsaPublicKey::new_with_size_limits(n, to_uint(e)?, 1..=16384)
+    let bits = usize::try_from(n.bit_width_vartime()).map_err(|_| KeyProblem::Malformed)?;
+    let key = rsa::PublicKey::new_with_size_limits(n, to_uint(e)?, 1..=16384)
         .map_err(|_| KeyProblem::Malformed)?;
     Ok((key, op, bits))
 }

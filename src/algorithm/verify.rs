@@ -208,7 +208,7 @@ impl PublicKey {
 /// PKCS#1 v1.5 verification, through the precomputed public operation when
 /// there is one.
 fn verify_pkcs1v15(
-    key: &rsa::RsaPublicKey,
+    key: &rsa::PublicKey,
     op: Option<&RsaPublicOp>,
     digest: DigestAlgorithm,
     hashed: &[u8],

@@ -239,7 +239,7 @@ fn bench_floor(c: &mut Criterion) {
     let cert =
         openssl::x509::X509::from_pem(&std::fs::read(path("signing_cert.pem")).unwrap()).unwrap();
     let spki = cert.public_key().unwrap().public_key_to_der().unwrap();
-    let rsa_key = rsa::RsaPublicKey::from_public_key_der(&spki).unwrap();
+    let rsa_key = rsa::PublicKey::from_public_key_der(&spki).unwrap();
     g.bench_function("rsa_crate", |b| {
         b.iter(|| {
             rsa_key
