@@ -17,7 +17,7 @@
 //! - with bit 1, u16: extra signed attributes (0 to 4095).
 //! - with bit 2, u16: nesting depth (0 to 1023).
 //! - with bit 4, bytes: BER depth (1 to 64), fan-out (1 to 4), u16 segments
-//!   (at most 2^20 segments in all); otherwise the rest is the content.
+//!   (at most 4 MiB encoded); otherwise the rest is the content.
 #![no_main]
 use cmsverify_attacks::{encode, BerShape, Content, Nesting, Recipe, RsaKey, Sid};
 use libfuzzer_sys::fuzz_target;
@@ -89,9 +89,14 @@ fn recipe(k: &mut Knobs<'_>, flags: u8) -> Recipe {
             fan_out: usize::from(k.byte() % 4) + 1,
             segments: k.u16(),
         };
-        let total =
-            |s: &BerShape| (1..s.depth).fold(s.segments, |n, _| n.saturating_mul(s.fan_out));
-        while shape.depth > 1 && total(&shape) > 1 << 20 {
+        // The encoded size: 2 bytes a segment, 4 a level, times the fan-out
+        // per level (also when there are no segments).
+        let encoded = |s: &BerShape| {
+            (1..s.depth).fold(4 + 2 * s.segments, |n: usize, _| {
+                n.saturating_mul(s.fan_out).saturating_add(4)
+            })
+        };
+        while shape.depth > 1 && encoded(&shape) > 4 << 20 {
             shape.depth -= 1;
         }
         Content::Ber(shape)
