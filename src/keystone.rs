@@ -1,4 +1,4 @@
-//! Keystone token forms (REFERENCE.md section 2), as keystoneclient's cms.py
+//! Keystone token forms (docs/keystone.md), as keystoneclient's cms.py
 //! converts them.
 
 use std::io::Write;

@@ -1,4 +1,36 @@
-#![doc = include_str!("../README.md")]
+//! Verifies CMS (RFC 5652 / PKCS#7) SignedData messages and their signer
+//! certificate paths the way `openssl cms -verify` does, in pure Rust, with
+//! bounded work per message and a precise reason for every rejection. Built
+//! for OpenStack Keystone PKI and PKIZ tokens ([`keystone`]), usable for any
+//! CMS signature; also a C library and a Python wheel.
+//!
+//! ```
+//! # fn main() -> Result<(), cmsverify::Error> {
+//! let verifier = cmsverify::Verifier::from_files(
+//!     "tests/data/keystone/signing_cert.pem", // signer certificates (untrusted)
+//!     "tests/data/keystone/cacert.pem",       // trust anchors
+//! )?;
+//! let token = std::fs::read("tests/data/keystone/token.pkiz").unwrap();
+//! match verifier.verify(&token) {
+//!     Ok(verified) => assert!(verified.content.starts_with(b"{")),
+//!     Err(e) => eprintln!("refused: {e} (exit class {:?})", e.class()),
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! - [`Verifier`] verifies messages of any form (PEM, DER/BER, PKI and PKIZ
+//!   tokens) against fixed trust; build one with [`VerifierBuilder`] to set
+//!   the verification time, the [`Purpose`], the [`AlgorithmPolicy`] and the
+//!   [`Limits`]; [`ReloadingVerifier`] follows trust files that change.
+//! - [`Error`] names what failed (file, signer, certificate, check), with
+//!   [`Error::hint`] and [`Error::class`] (OpenSSL's exit classes).
+//! - [`Signer`] signs as keystoneclient's `cms_sign_*` do.
+//! - Every input is treated as hostile: sizes and counts are checked before
+//!   parsing and one work budget bounds each call ([`Verifier::verify_measured`]
+//!   reports it, [`WorkSpent`]).
+//!
+//! Where cmsverify deliberately differs from OpenSSL 3.0 is listed in
+//! `docs/compatibility.md`.
 #![deny(missing_docs, unsafe_code, clippy::as_conversions)]
 #![warn(unreachable_pub)]
 #![cfg_attr(

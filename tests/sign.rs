@@ -179,7 +179,7 @@ fn every_key_type_and_digest_verifies_with_openssl_and_cmsverify() {
                 let der = signer.sign(content).unwrap();
                 cmsverify_verifies(&der, cert, content);
                 if *name != "ed25519" {
-                    // OpenSSL 3.0 cannot verify Ed25519 CMS signatures (REFERENCE.md section 7 item 4).
+                    // OpenSSL 3.0 cannot verify Ed25519 CMS signatures (docs/compatibility.md item 4).
                     openssl_verifies(&der, cert, content);
                 }
             }

@@ -26,7 +26,7 @@ pub use verify::SignatureProblem;
 /// Which weak algorithms the policy admits.
 ///
 /// OpenSSL 3.0's command accepts RSA keys of any size and MD5; cmsverify's
-/// default refuses RSA keys under 1024 bits and MD5 (REFERENCE.md section 7
+/// default refuses RSA keys under 1024 bits and MD5 (docs/compatibility.md
 /// item 5). SHA-1 stays accepted: older Keystone deployments sign with it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]

@@ -3,7 +3,7 @@
 //! Every variant names what failed (which file, which signer, which
 //! certificate, which check) in a sentence an operator can act on;
 //! [`Error::hint`] adds the usual fix and [`Error::exit_code`] gives the class
-//! `openssl cms` would exit with (REFERENCE.md sections 1 and 7).
+//! `openssl cms` would exit with (docs/compatibility.md).
 
 use crate::algorithm::{KeyProblem, SignatureProblem};
 use std::path::PathBuf;

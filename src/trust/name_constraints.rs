@@ -2,7 +2,7 @@
 //! `check_name_constraints()`, for directoryName, rfc822Name and dNSName.
 //!
 //! A CA constraint of any other form makes the path fail closed
-//! (REFERENCE.md section 7 item 7).
+//! (docs/compatibility.md item 7).
 
 use crate::budget::Budget;
 use crate::cert::Certificate;

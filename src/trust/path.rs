@@ -6,7 +6,7 @@
 //! loops cut by skipping certificates already on the path, and the most
 //! specific error kept when every candidate fails. Unlike OpenSSL 3.0, which
 //! commits to one candidate per step, every candidate with the right name is
-//! tried (REFERENCE.md section 7 item 3); a path is accepted only when all its
+//! tried (docs/compatibility.md item 3); a path is accepted only when all its
 //! signatures and every rule of [`super::policy`] hold.
 
 use crate::algorithm::{AlgorithmPolicy, SignatureProblem};

@@ -3,7 +3,7 @@
 //! Every row reproduces one check of OpenSSL 3.0's `x509_vfy.c:
 //! check_extensions()` or of the `smime_sign` purpose (`v3_purp.c:
 //! check_purpose_smime_sign()`); the path walk in [`super::path`] only asks
-//! [`check_path`]. See openssl-cms-verify.md sections 3.4-3.6.
+//! [`check_path`]. See docs/compatibility.md, OpenSSL facts.
 
 use crate::budget::Budget;
 use crate::cert::{Certificate, ValidityField};

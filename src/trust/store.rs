@@ -51,7 +51,7 @@ pub(crate) struct TrustStore {
     /// The CAfile: self-signed entries are anchors; the others can only be
     /// intermediates (OpenSSL does not use partial chains).
     pub trusted: CertIndex,
-    /// The certfile: signer candidates and (REFERENCE.md section 7 item 2)
+    /// The certfile: signer candidates and (docs/compatibility.md item 2)
     /// intermediates.
     pub untrusted: CertIndex,
 }

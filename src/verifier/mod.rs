@@ -52,7 +52,7 @@ pub struct VerifiedSigner {
 }
 
 /// Verifies CMS SignedData messages against fixed trust, like
-/// `openssl cms -verify -certfile F -CAfile F` (REFERENCE.md section 7 lists
+/// `openssl cms -verify -certfile F -CAfile F` (docs/compatibility.md lists
 /// the deliberate differences).
 ///
 /// `Send + Sync` and cheap to clone: share one per trust configuration.

@@ -24,7 +24,7 @@ pub(super) struct Call<'c, 'm> {
 
 impl Verifier {
     /// Certificates matching the SignerInfo's identifier: certfile first, then
-    /// the message's, all of them (REFERENCE.md section 7 item 3).
+    /// the message's, all of them (docs/compatibility.md item 3).
     pub(super) fn signer_candidates(
         &self,
         index: usize,
@@ -146,7 +146,7 @@ impl Verifier {
                             problem,
                         }
                     })?;
-                // RFC 5652 section 11.1 (REFERENCE.md section 7 item 6).
+                // RFC 5652 section 11.1 (docs/compatibility.md item 6).
                 if checked.content_type.tag != crate::asn1::tag::OID
                     || checked.content_type.value != sd.econtent_type
                 {

@@ -1,5 +1,5 @@
 //! `cmsverify doctor`: the checklist operators run by hand on a Keystone
-//! auth_token `signing_dir` (REFERENCE.md section 5). Every certificate
+//! auth_token `signing_dir` (docs/keystone.md, signing_dir). Every certificate
 //! judgement comes from the library.
 
 use std::path::{Path, PathBuf};
