@@ -217,3 +217,11 @@ impl Certificate {
         }
     }
 }
+
+pub use crate::trust::policy::PolicyRow;
+
+/// The certificate policy applied to every path, row by row, in the order
+/// the checks run (docs/policy.md is generated from it).
+pub fn policy() -> Vec<PolicyRow> {
+    crate::trust::policy::rows()
+}

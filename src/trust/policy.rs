@@ -33,29 +33,91 @@ enum Position {
     Top,
 }
 
-/// One check; the comment above each row names the OpenSSL code it reproduces.
+/// One check of the policy, as data: a name, the OpenSSL code it
+/// reproduces, and the check itself.
 struct Rule {
+    /// A short stable name (printed by [`rows`] and the docs table).
+    name: &'static str,
+    /// The OpenSSL 3.0 function and error it reproduces.
+    openssl: &'static str,
     check: fn(&Certificate, Position) -> Result<(), CertProblem>,
+}
+
+/// One row of the policy table, for printing and review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PolicyRow {
+    /// Which certificates it applies to.
+    pub applies_to: &'static str,
+    /// Its short stable name.
+    pub name: &'static str,
+    /// The OpenSSL 3.0 code it reproduces.
+    pub openssl: &'static str,
+}
+
+/// Every table-driven check, in the order it runs, followed by the checks
+/// that need the whole path (path length, validity, name constraints).
+pub(crate) fn rows() -> Vec<PolicyRow> {
+    let table = |applies_to, rules: &'static [Rule]| {
+        rules.iter().map(move |r| PolicyRow {
+            applies_to,
+            name: r.name,
+            openssl: r.openssl,
+        })
+    };
+    let whole_path = [
+        (
+            "CAs above the signer's issuer",
+            "path-length",
+            "check_extensions: pathlen -> X509_V_ERR_PATH_LENGTH_EXCEEDED",
+        ),
+        (
+            "every certificate, top down",
+            "validity",
+            "internal_verify: ossl_x509_check_cert_time",
+        ),
+        (
+            "every certificate below a constraining CA",
+            "name-constraints",
+            "check_name_constraints: NAME_CONSTRAINTS_check",
+        ),
+    ]
+    .map(|(applies_to, name, openssl)| PolicyRow {
+        applies_to,
+        name,
+        openssl,
+    });
+    table("every certificate", EVERY_CERT)
+        .chain(table("the signer (S/MIME signing purpose)", SMIME_SIGNER))
+        .chain(table(
+            "every CA, anchor included (S/MIME signing purpose)",
+            SMIME_CA,
+        ))
+        .chain(whole_path)
+        .collect()
 }
 
 /// Checks on every certificate, anchor included.
 const EVERY_CERT: &[Rule] = &[
-    // OpenSSL: check_extensions: EXFLAG_CRITICAL -> X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION
     Rule {
+        name: "unhandled-critical-extension",
+        openssl: "check_extensions: EXFLAG_CRITICAL -> X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION",
         check: |c, _| match &c.extensions().unhandled_critical {
             Some(ext) => Err(CertProblem::UnhandledCriticalExtension(ext.clone())),
             None => Ok(()),
         },
     },
-    // OpenSSL: ossl_x509v3_cache_extensions: EXFLAG_INVALID (certificate unusable)
     Rule {
+        name: "invalid-extension",
+        openssl: "ossl_x509v3_cache_extensions: EXFLAG_INVALID (certificate unusable)",
         check: |c, _| match &c.extensions().invalid {
             Some(e) => Err(CertProblem::InvalidExtension(e.clone())),
             None => Ok(()),
         },
     },
-    // OpenSSL: check_extensions: EXFLAG_PROXY -> X509_V_ERR_PROXY_CERTIFICATES_NOT_ALLOWED
     Rule {
+        name: "proxy-certificate",
+        openssl: "check_extensions: EXFLAG_PROXY -> X509_V_ERR_PROXY_CERTIFICATES_NOT_ALLOWED",
         check: |c, _| {
             if c.extensions().proxy_cert_info {
                 Err(CertProblem::ProxyCertificate)
@@ -64,8 +126,9 @@ const EVERY_CERT: &[Rule] = &[
             }
         },
     },
-    // OpenSSL: check_extensions: X509_check_ca() == 1 for intermediates, != 0 for the top
     Rule {
+        name: "ca-status",
+        openssl: "check_extensions: X509_check_ca() == 1 for intermediates, != 0 for the top",
         check: |c, pos| match (pos, check_ca(c)) {
             (Position::Leaf, _)
             | (Position::Top, Ok(_))
@@ -80,12 +143,14 @@ const EVERY_CERT: &[Rule] = &[
 
 /// `check_purpose_smime_sign(x, require_ca = 0)` for the signer.
 const SMIME_SIGNER: &[Rule] = &[
-    // OpenSSL: purpose_smime: xku_reject(x, XKU_SMIME)
     Rule {
+        name: "signer-extended-key-usage",
+        openssl: "purpose_smime: xku_reject(x, XKU_SMIME)",
         check: |c, _| eku_allows_email(c),
     },
-    // OpenSSL: purpose_smime: nsCertType must have NS_SMIME or NS_SSL_CLIENT
     Rule {
+        name: "signer-netscape-type",
+        openssl: "purpose_smime: nsCertType must have NS_SMIME or NS_SSL_CLIENT",
         check: |c, _| match c.extensions().ns_cert_type {
             Some(t) if t & (ns::SMIME | ns::SSL_CLIENT) == 0 => {
                 Err(CertProblem::Purpose(PurposeProblem::NetscapeCertType))
@@ -93,8 +158,10 @@ const SMIME_SIGNER: &[Rule] = &[
             _ => Ok(()),
         },
     },
-    // OpenSSL: check_purpose_smime_sign: ku_reject(x, KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)
     Rule {
+        name: "signer-key-usage",
+        openssl:
+            "check_purpose_smime_sign: ku_reject(x, KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)",
         check: |c, _| match c.extensions().key_usage {
             Some(k) if k & (ku::DIGITAL_SIGNATURE | ku::NON_REPUDIATION) == 0 => {
                 Err(CertProblem::Purpose(PurposeProblem::KeyUsage))
@@ -106,12 +173,14 @@ const SMIME_SIGNER: &[Rule] = &[
 
 /// `check_purpose_smime_sign(x, require_ca = 1)` for every CA, anchor included.
 const SMIME_CA: &[Rule] = &[
-    // OpenSSL: purpose_smime: xku_reject(x, XKU_SMIME)
     Rule {
+        name: "ca-extended-key-usage",
+        openssl: "purpose_smime: xku_reject(x, XKU_SMIME)",
         check: |c, _| eku_allows_email(c),
     },
-    // OpenSSL: purpose_smime: check_ca() == 5 requires NS_SMIME_CA
     Rule {
+        name: "ca-netscape-type",
+        openssl: "purpose_smime: check_ca() == 5 requires NS_SMIME_CA",
         check: |c, _| match check_ca(c) {
             Ok(CaKind::NetscapeType)
                 if c.extensions().ns_cert_type.unwrap_or(0) & ns::SMIME_CA == 0 =>
