@@ -20,7 +20,9 @@ fn problem(scenario: &str) -> CertProblem {
 }
 
 /// Row name, a scenario where it alone fails, and the problem it reports.
-fn cases() -> Vec<(&'static str, &'static str, fn(&CertProblem) -> bool)> {
+type Case = (&'static str, &'static str, fn(&CertProblem) -> bool);
+
+fn cases() -> Vec<Case> {
     vec![
         (
             "unhandled-critical-extension",
