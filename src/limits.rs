@@ -39,10 +39,11 @@ pub struct Limits {
     /// or 3).
     pub max_signature_checks: u64,
     /// Most public-key work in one verify call, in units of one 2048-bit
-    /// Montgomery multiplication (about 2 µs here; an RSA-2048 verify with
-    /// e = 65537 costs 21 units, an RSA-16384 one about 1,350, a P-256 verify
-    /// about 220). Default 20,000: a chain of 16384-bit keys fits, an
-    /// attacker's message cannot cost more than a few tens of milliseconds.
+    /// Montgomery multiplication (about 1.7 µs here; an RSA-2048 verify with
+    /// e = 65537 costs 21 units, an RSA-16384 one about 1,350 plus about 1,100
+    /// to set its key up, a P-256 verify about 220). Default 12,000 (about
+    /// 20 ms): a path of three 16384-bit keys fits (about 7,300), and no
+    /// message can cost more.
     pub max_public_key_work: u64,
     /// Most issuer candidates considered while building paths in one verify
     /// call (default 10,000; a normal path needs fewer than 10).
@@ -74,7 +75,7 @@ impl Default for Limits {
             max_attributes: 256,
             max_path_len: 16,
             max_signature_checks: 100,
-            max_public_key_work: 20_000,
+            max_public_key_work: 12_000,
             max_path_steps: 10_000,
             max_name_constraint_checks: 250_000,
         }

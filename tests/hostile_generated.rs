@@ -143,8 +143,8 @@ fn candidate_explosion_ends_at_the_shared_budget() {
             err,
             Error::BudgetExhausted {
                 budget: BudgetKind::PublicKeyWork,
-                limit: 20_000
-            }
+                limit
+            } if limit == Limits::default().max_public_key_work
         ),
         "{err}"
     );
