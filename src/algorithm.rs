@@ -35,6 +35,12 @@ impl Default for AlgorithmPolicy {
 }
 
 impl AlgorithmPolicy {
+    /// True if signatures with `digest` verify under this policy: what a
+    /// signer should offer (the default refuses MD5).
+    pub fn allows_digest(&self, digest: DigestAlgorithm) -> bool {
+        digest.check_policy(self).is_ok()
+    }
+
     /// OpenSSL 3.0's command-line behaviour: any RSA size, MD5 allowed.
     pub fn openssl_compatible() -> Self {
         Self {
@@ -164,6 +170,15 @@ impl DigestAlgorithm {
             DigestLookup::Unavailable
         }
     }
+
+    /// Every digest cmsverify implements, weakest first.
+    pub const ALL: [DigestAlgorithm; 12] = {
+        use DigestAlgorithm::*;
+        [
+            Md5, Sha1, Sha224, Sha256, Sha384, Sha512, Sha512_224, Sha512_256, Sha3_224, Sha3_256,
+            Sha3_384, Sha3_512,
+        ]
+    };
 
     /// Parses an OpenSSL digest name (`sha256`, `SHA-256`, `sha512-256`, `sha3-256`, `md5`...).
     pub fn from_name(name: &str) -> Option<Self> {
