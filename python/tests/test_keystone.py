@@ -144,3 +144,27 @@ def test_token_helpers():
     assert cms.cms_hash_token("MIIabc") == hashlib.md5(b"MIIabc").hexdigest()
     assert cms.cms_hash_token("PKIZ_x", mode="sha256") == hashlib.sha256(b"PKIZ_x").hexdigest()
     assert cms.cms_hash_token("uuid-token") == "uuid-token"
+
+
+def test_reasons_are_in_str(ks, read):
+    with pytest.raises(cms.CertificateConfigError) as info:
+        cms.cms_verify(read("token.pem"), "/nonexistent/signing_cert.pem", ks("cacert.pem"))
+    assert str(info.value).startswith("Unable to load certificate: ")
+    assert "/nonexistent/signing_cert.pem" in str(info.value)
+    with pytest.raises(cms.CMSError) as info:
+        cms.cms_verify(b"garbage", ks("signing_cert.pem"), ks("cacert.pem"))
+    assert str(info.value).startswith("Unable to sign or verify data: ")
+    assert info.value.output in str(info.value)
+
+
+def test_signing_errors_name_the_missing_file_and_spawn_nothing(ks):
+    cert, key = ks("signing_cert.pem"), ks("signing_key.pem")
+    with pytest.raises(subprocess.CalledProcessError) as info:
+        cms.cms_sign_text("x", cert, "/nonexistent/key.pem")
+    assert info.value.returncode == 2
+    assert str(info.value) == "Signing failed: cannot read /nonexistent/key.pem: No such file or directory"
+    assert cert not in str(info.value)
+    with pytest.raises(subprocess.CalledProcessError) as info:
+        cms.cms_sign_text("x", "/nonexistent/cert.pem", key)
+    assert "/nonexistent/cert.pem" in str(info.value) and key not in str(info.value)
+    assert "returned non-zero exit status" not in str(info.value)
