@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of cmsverify: Rust (unit, integration, differential against
 # the openssl command, doctests), the C ABI programs, the Python wheel's
-# pytest suite and the fuzz smoke run. Installs what it needs (Python venv,
+# pytest suite (with the differential test against python-keystoneclient and
+# the keystonemiddleware end-to-end test), the README examples as copied and
+# the fuzz smoke run. Installs what it needs (Python venv,
 # maturin, pytest, python-keystoneclient; openssl and valgrind via apt when
 # missing). Usage: bash scripts/test.sh
 set -euo pipefail

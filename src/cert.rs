@@ -285,6 +285,12 @@ impl Certificate {
         self.inner.not_after
     }
 
+    /// Why the certificate is not valid at `at` (expired, not yet valid, or
+    /// validity dates not strictly encoded), as path validation judges it.
+    pub fn validity_problem(&self, at: UnixTime) -> Option<crate::CertProblem> {
+        crate::trust::policy::check_time(self, at).err()
+    }
+
     pub(crate) fn canonical_subject(&self) -> &[u8] {
         &self.inner.canonical_subject
     }

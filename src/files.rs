@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::RwLock;
-use std::time::SystemTime;
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::error::{Error, FileRole, Result};
 use crate::verifier::{Verifier, VerifierBuilder};
@@ -64,6 +64,10 @@ struct Stamp {
     len: u64,
     #[cfg(unix)]
     inode: u64,
+    /// The change time (seconds, nanoseconds): an in-place rewrite that
+    /// restores size and mtime (`cp -p`) still changes it.
+    #[cfg(unix)]
+    changed: (i64, i64),
 }
 
 fn stamp(path: &Path, role: FileRole) -> Result<Stamp> {
@@ -72,28 +76,51 @@ fn stamp(path: &Path, role: FileRole) -> Result<Stamp> {
         path: path.to_owned(),
         source,
     })?;
+    #[cfg(unix)]
+    use std::os::unix::fs::MetadataExt as _;
     Ok(Stamp {
         modified: meta.modified().ok(),
         len: meta.len(),
         #[cfg(unix)]
-        inode: std::os::unix::fs::MetadataExt::ino(&meta),
+        inode: meta.ino(),
+        #[cfg(unix)]
+        changed: (meta.ctime(), meta.ctime_nsec()),
     })
 }
 
+/// The files' stamps and contents a verifier was built from.
+#[derive(Debug)]
+struct Loaded {
+    stamps: (Stamp, Stamp),
+    contents: (Vec<u8>, Vec<u8>),
+    /// When the contents were last read and compared.
+    checked: Instant,
+    verifier: Verifier,
+}
+
 /// A [`Verifier`] over a certfile and a CAfile that rebuilds itself when
-/// either file changes (modification time, size or inode).
+/// either file changes.
 ///
-/// Each [`ReloadingVerifier::current`] costs two `stat` calls; the rebuilt
-/// verifier starts with an empty path cache.
+/// Each [`ReloadingVerifier::current`] costs two `stat` calls: a changed
+/// modification time, change time, size or inode rebuilds the verifier. When
+/// the stamps have stayed the same for longer than the recheck interval
+/// ([`ReloadingVerifier::DEFAULT_RECHECK_INTERVAL`]), the next call re-reads
+/// both files and rebuilds if their contents differ, so even a rewrite that
+/// keeps every stamp (a coarse clock, a restored ctime) is noticed. The
+/// rebuilt verifier starts with an empty path cache.
 #[derive(Debug)]
 pub struct ReloadingVerifier {
     certfile: PathBuf,
     cafile: PathBuf,
     template: VerifierBuilder,
-    state: RwLock<Option<(Stamp, Stamp, Verifier)>>,
+    recheck_interval: Duration,
+    state: RwLock<Option<Loaded>>,
 }
 
 impl ReloadingVerifier {
+    /// How long unchanged stamps are trusted before the contents are re-read.
+    pub const DEFAULT_RECHECK_INTERVAL: Duration = Duration::from_secs(1);
+
     /// Watches `certfile` and `cafile`; `template` carries the settings (time,
     /// purpose, limits) and must not hold certificates of its own.
     ///
@@ -104,10 +131,26 @@ impl ReloadingVerifier {
         cafile: impl Into<PathBuf>,
         template: VerifierBuilder,
     ) -> Result<Self> {
+        Self::with_recheck_interval(certfile, cafile, template, Self::DEFAULT_RECHECK_INTERVAL)
+    }
+
+    /// As [`ReloadingVerifier::new`], re-reading the contents of files whose
+    /// stamps have not changed once `interval` has passed since the last read
+    /// (`Duration::ZERO`: on every call).
+    ///
+    /// # Errors
+    /// As [`Verifier::from_files`], for the first load.
+    pub fn with_recheck_interval(
+        certfile: impl Into<PathBuf>,
+        cafile: impl Into<PathBuf>,
+        template: VerifierBuilder,
+        interval: Duration,
+    ) -> Result<Self> {
         let this = Self {
             certfile: certfile.into(),
             cafile: cafile.into(),
             template,
+            recheck_interval: interval,
             state: RwLock::new(None),
         };
         this.current()?;
@@ -119,22 +162,45 @@ impl ReloadingVerifier {
     /// # Errors
     /// A file is missing, unreadable or invalid now.
     pub fn current(&self) -> Result<Verifier> {
-        let cert_stamp = stamp(&self.certfile, FileRole::Certfile)?;
-        let ca_stamp = stamp(&self.cafile, FileRole::Cafile)?;
+        let stamps = (
+            stamp(&self.certfile, FileRole::Certfile)?,
+            stamp(&self.cafile, FileRole::Cafile)?,
+        );
+        let mut known = None;
         if let Ok(state) = self.state.read() {
-            if let Some((c, a, v)) = state.as_ref() {
-                if *c == cert_stamp && *a == ca_stamp {
-                    return Ok(v.clone());
+            if let Some(loaded) = state.as_ref().filter(|l| l.stamps == stamps) {
+                if loaded.checked.elapsed() < self.recheck_interval {
+                    return Ok(loaded.verifier.clone());
+                }
+                known = Some(loaded.contents.clone());
+            }
+        }
+        // Stamps changed, or unchanged for a while: read the files.
+        let contents = (
+            read(&self.certfile, FileRole::Certfile)?,
+            read(&self.cafile, FileRole::Cafile)?,
+        );
+        if known.as_ref() == Some(&contents) {
+            if let Ok(mut state) = self.state.write() {
+                if let Some(loaded) = state.as_mut().filter(|l| l.contents == contents) {
+                    loaded.checked = Instant::now();
+                    return Ok(loaded.verifier.clone());
                 }
             }
         }
         let verifier = self
             .template
             .clone()
-            .files(&self.certfile, &self.cafile)?
+            .certfile_pem_named(&contents.0, &self.certfile.display().to_string())?
+            .cafile_pem_named(&contents.1, &self.cafile.display().to_string())?
             .build()?;
         if let Ok(mut state) = self.state.write() {
-            *state = Some((cert_stamp, ca_stamp, verifier.clone()));
+            *state = Some(Loaded {
+                stamps,
+                contents,
+                checked: Instant::now(),
+                verifier: verifier.clone(),
+            });
         }
         Ok(verifier)
     }
@@ -145,5 +211,112 @@ impl ReloadingVerifier {
     /// As [`ReloadingVerifier::current`] and [`Verifier::verify`].
     pub fn verify(&self, message: &[u8]) -> Result<crate::Verified> {
         self.current()?.verify(message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DATA: &str = "tests/data/keystone";
+
+    fn sample(name: &str) -> Vec<u8> {
+        fs::read(Path::new(DATA).join(name)).unwrap()
+    }
+
+    /// A directory with signing_cert.pem and a cacert.pem trusting both
+    /// sample Keystones; removed on drop.
+    struct Dir(PathBuf);
+
+    impl Dir {
+        fn new(name: &str) -> Self {
+            let dir =
+                std::env::temp_dir().join(format!("cmsverify-files-{name}-{}", std::process::id()));
+            let _ = fs::remove_dir_all(&dir);
+            fs::create_dir_all(&dir).unwrap();
+            let mut cas = sample("cacert.pem");
+            cas.extend(sample("other/cacert.pem"));
+            let mut certs = sample("signing_cert.pem");
+            certs.extend(sample("other/signing_cert.pem"));
+            fs::write(dir.join("signing_cert.pem"), certs).unwrap();
+            fs::write(dir.join("cacert.pem"), cas).unwrap();
+            Dir(dir)
+        }
+        fn path(&self, name: &str) -> PathBuf {
+            self.0.join(name)
+        }
+    }
+
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+
+    /// The CA file with the other Keystone's CA blanked out: same size.
+    fn without_other_ca(cas: &[u8]) -> Vec<u8> {
+        let first = sample("cacert.pem").len();
+        let mut out = cas.to_vec();
+        for b in out.iter_mut().skip(first) {
+            if *b != b'\n' {
+                *b = b'#';
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn an_in_place_rewrite_keeping_size_inode_and_mtime_is_noticed() {
+        let dir = Dir::new("cp-p");
+        let (certfile, cafile) = (dir.path("signing_cert.pem"), dir.path("cacert.pem"));
+        let v = ReloadingVerifier::new(&certfile, &cafile, Verifier::builder()).unwrap();
+        let other = sample("other/token.pem");
+        assert!(v.verify(&other).is_ok());
+        let before = fs::metadata(&cafile).unwrap();
+        let cas = fs::read(&cafile).unwrap();
+        // `cp -p`: same inode (written in place), same size, mtime restored.
+        fs::write(&cafile, without_other_ca(&cas)).unwrap();
+        fs::File::options()
+            .write(true)
+            .open(&cafile)
+            .unwrap()
+            .set_modified(before.modified().unwrap())
+            .unwrap();
+        let after = fs::metadata(&cafile).unwrap();
+        assert_eq!(after.len(), before.len());
+        assert_eq!(after.modified().unwrap(), before.modified().unwrap());
+        let err = v.verify(&other).unwrap_err();
+        assert_eq!(
+            err.exit_code(),
+            4,
+            "the removed CA is no longer trusted: {err}"
+        );
+        assert!(v.verify(&sample("token.pem")).is_ok());
+    }
+
+    #[test]
+    fn unchanged_stamps_trigger_a_content_comparison_after_the_interval() {
+        let dir = Dir::new("contents");
+        let (certfile, cafile) = (dir.path("signing_cert.pem"), dir.path("cacert.pem"));
+        let other = sample("other/token.pem");
+        for (interval, rebuilt) in [(Duration::ZERO, true), (Duration::from_secs(3600), false)] {
+            let v = ReloadingVerifier::with_recheck_interval(
+                &certfile,
+                &cafile,
+                Verifier::builder(),
+                interval,
+            )
+            .unwrap();
+            // Pretend the verifier was built from an older version of the CA
+            // file that trusted only the first Keystone, with the same stamps.
+            {
+                let mut state = v.state.write().unwrap();
+                let loaded = state.as_mut().unwrap();
+                loaded.contents.1 = without_other_ca(&loaded.contents.1);
+                loaded.verifier =
+                    Verifier::from_pem(&sample("signing_cert.pem"), &sample("cacert.pem")).unwrap();
+            }
+            assert_eq!(v.verify(&other).is_ok(), rebuilt, "interval {interval:?}");
+        }
     }
 }

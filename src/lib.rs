@@ -50,6 +50,7 @@ mod base64;
 mod ber;
 mod budget;
 mod cert;
+mod content;
 mod decode;
 mod error;
 mod extensions;
@@ -74,6 +75,7 @@ pub use algorithm::{AlgorithmPolicy, DigestAlgorithm, KeyProblem, SignatureProbl
 pub use asn1::Asn1Error;
 pub use budget::{BudgetKind, WorkSpent};
 pub use cert::{CertId, Certificate, ValidityField};
+pub use content::ContentMode;
 pub use decode::InputForm;
 pub use error::{
     AttributeProblem, CertProblem, CertRole, Error, ErrorClass, FileRole, NotCaReason, PemProblem,

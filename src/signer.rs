@@ -20,6 +20,7 @@ use crate::error::{Error, FileRole, Result};
 use crate::oid;
 use crate::pem;
 use crate::time::UnixTime;
+use crate::ContentMode;
 
 /// A private key cmsverify signs with.
 enum SigningKey {
@@ -63,6 +64,7 @@ pub struct Signer {
     key: SigningKey,
     digest: DigestAlgorithm,
     options: SignOptions,
+    mode: ContentMode,
 }
 
 impl std::fmt::Debug for Signer {
@@ -141,6 +143,7 @@ impl Signer {
             key,
             digest: DigestAlgorithm::Sha256,
             options: SignOptions::default(),
+            mode: ContentMode::Binary,
         };
         signer.check_key_matches_certificate()?;
         Ok(signer)
@@ -167,6 +170,14 @@ impl Signer {
     /// Sets the digest (`-md`; default SHA-256). Ed25519 always uses SHA-512.
     pub fn digest(mut self, digest: DigestAlgorithm) -> Self {
         self.digest = digest;
+        self
+    }
+
+    /// Signs the content as binary (default, `openssl cms -sign -binary`) or
+    /// as text with CRLF line ends (`openssl cms -sign` without `-binary`,
+    /// as keystoneclient's `cms_sign_data` runs it).
+    pub fn content_mode(mut self, mode: ContentMode) -> Self {
+        self.mode = mode;
         self
     }
 
@@ -306,6 +317,8 @@ impl Signer {
     /// certificate cannot satisfy (a subjectKeyIdentifier signer id without
     /// the extension).
     pub fn sign(&self, content: &[u8]) -> Result<Vec<u8>> {
+        let content = self.mode.canonical(content);
+        let content = content.as_ref();
         let digest = self.effective_digest();
         let mut digest_alg = Vec::new();
         let mut digest_oid = Vec::new();

@@ -198,7 +198,8 @@ impl Dir {
         let d = Dir::new(name);
         d.put("signing_cert.pem", k("signing_cert.pem"))
             .put("cacert.pem", k("cacert.pem"))
-            .put("revoked.pem", k("revoked.pem"));
+            // As auth_token writes it: the verified list (revoked.json), not the message.
+            .put("revoked.pem", k("revoked.json"));
         d
     }
     fn doctor(&self, extra: &[&str]) -> (i32, Vec<serde_json::Value>) {
@@ -242,7 +243,10 @@ fn doctor_passes_a_healthy_dir() {
     assert_eq!(code, 0, "{findings:#?}");
     finding(&findings, "token verifies", "ok");
     finding(&findings, "chains to the CA file", "ok");
-    finding(&findings, "revoked.pem verifies", "ok");
+    assert_eq!(
+        finding(&findings, "revoked.pem holds the revocation list", "ok")["found"],
+        "0 revoked token(s)"
+    );
 }
 
 #[test]
@@ -280,9 +284,68 @@ fn doctor_reports_mode_and_garbage() {
 #[test]
 fn doctor_reports_bad_revocation_list() {
     let d = Dir::healthy("revoked");
-    d.put("revoked.pem", k("token.pem"));
-    let (_, findings) = d.doctor(&[]);
-    finding(&findings, "revoked.pem holds a revocation list", "problem");
+    d.put("revoked.pem", k("token.json"));
+    let (code, findings) = d.doctor(&[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        finding(
+            &findings,
+            "revoked.pem holds the revocation list",
+            "problem"
+        )["found"],
+        "not JSON {\"revoked\": [...]}"
+    );
+    // A signed message is what Keystone serves, not what auth_token stores.
+    d.put("revoked.pem", k("revoked.pem"));
+    let (code, findings) = d.doctor(&[]);
+    assert_eq!(code, 1);
+    assert!(finding(
+        &findings,
+        "revoked.pem holds the revocation list",
+        "problem"
+    )["found"]
+        .as_str()
+        .unwrap()
+        .starts_with("a signed CMS message"));
+    d.write(
+        "revoked.pem",
+        br#"{"revoked": [{"id": "a", "expires": "2125-01-01T00:00:00Z"}, {"id": "b", "expires": "2125-01-01T00:00:00Z"}]}"#,
+    );
+    let (code, findings) = d.doctor(&[]);
+    assert_eq!(code, 0, "{findings:#?}");
+    assert_eq!(
+        finding(&findings, "revoked.pem holds the revocation list", "ok")["found"],
+        "2 revoked token(s)"
+    );
+}
+
+#[test]
+fn doctor_honours_the_certfile_name() {
+    let d = Dir::new("certfile-name");
+    d.put("signing.pem", k("signing_cert.pem"))
+        .put("cacert.pem", k("cacert.pem"))
+        .put("revoked.pem", k("revoked.json"));
+    let (code, findings) =
+        d.doctor(&["--certfile-name", "signing.pem", "--token", &k("token.pki")]);
+    assert_eq!(code, 0, "{findings:#?}");
+    finding(&findings, "signing.pem parses", "ok");
+    let (code, findings) = d.doctor(&[
+        "--certfile-name",
+        "signing.pem",
+        "--token",
+        &k("other/token.pki"),
+    ]);
+    assert_eq!(code, 1);
+    let f = finding(&findings, "token verifies", "problem");
+    assert!(f["found"]
+        .as_str()
+        .unwrap()
+        .contains("signer is not in signing.pem"));
+    assert!(f["fix"]
+        .as_str()
+        .unwrap()
+        .contains("delete signing.pem and cacert.pem"));
+    assert!(!f["fix"].as_str().unwrap().contains("signing_cert.pem"));
 }
 
 #[test]
@@ -373,6 +436,7 @@ fn sign_then_verify_round_trips_in_every_form() {
             &k("signing_key.pem"),
             "--outform",
             form,
+            "--binary",
             "--in",
             &k("token.json"),
             "--out",

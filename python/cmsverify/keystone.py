@@ -4,8 +4,12 @@ Same names, signatures, defaults, constants, return types and exceptions as
 keystoneclient's module (python-keystoneclient 6.0.0), with the verification
 done in process by cmsverify:
 
+* every function takes and returns the same types, and raises the same
+  exception types, as keystoneclient's for the same input (``str`` vs
+  ``bytes``, ``None``, wrong types, bad base64, not zlib: a differential test
+  runs both); the exceptions below are the documented improvements;
 * missing or unreadable certificate files raise :class:`CertificateConfigError`
-  whose ``.output`` names the file;
+  whose ``.output`` names the file (and so does ``str()``);
 * input that is not a CMS message raises :class:`CMSError` (keystoneclient
   turned garbage into CertificateConfigError with OpenSSL 3), and so does an
   internal error of cmsverify (:class:`cmsverify.InternalError`) in any call;
@@ -16,18 +20,25 @@ done in process by cmsverify:
   CertificateConfigError naming the signer, so auth_token refetches stale
   certificates, at most once per certfile every
   :data:`STALE_CERTIFICATE_RETRY_SECONDS` (otherwise VerificationFailed), so
-  forged tokens cannot make every request hit Keystone.
+  forged tokens cannot make every request hit Keystone;
+* signing refuses MD5 (``subprocess.CalledProcessError``, return code 1, as
+  openssl does for an unknown digest): cmsverify would not verify it;
+* ``pkiz_uncompress`` caps the inflated size at
+  :data:`MAX_PKIZ_INFLATED_BYTES` (``zlib.error`` above it).
 
 When keystoneclient is importable the exception classes are subclasses of its
 own. ``install()`` patches ``keystoneclient.common.cms`` in place.
 """
 
+import base64
 import hashlib
 import importlib
+import os
 import subprocess as _subprocess_module
 import threading
 import time
 import warnings
+import zlib
 from typing import Any, Callable, Dict, Optional, Tuple, Union
 
 from cmsverify import _cmsverify
@@ -41,6 +52,9 @@ DEFAULT_TOKEN_DIGEST_ALGORITHM = "sha256"
 #: Minimum seconds between two "signer not in certfile" CertificateConfigErrors
 #: for one certfile (each makes auth_token refetch the certificates).
 STALE_CERTIFICATE_RETRY_SECONDS = 60.0
+
+#: The largest payload :func:`pkiz_uncompress` inflates (the library's default limit).
+MAX_PKIZ_INFLATED_BYTES = _cmsverify.MAX_INFLATED_BYTES
 
 # keystoneclient callers read ``cms.subprocess.CalledProcessError``.
 subprocess = _subprocess_module
@@ -63,12 +77,24 @@ except ImportError:  # keystoneclient absent: same shape, standalone classes
             super().__init__("Unable to sign or verify data.")
 
 
+def _with_reason(error: BaseException, generic: str) -> str:
+    """keystoneclient's generic text followed by the reason in ``.output``."""
+    output = getattr(error, "output", None)
+    return "%s %s" % (generic, output) if output else generic
+
+
 class CertificateConfigError(_CertificateConfigErrorBase):
     """The signing certificate or CA file is missing, unreadable or stale; ``.output`` says which."""
+
+    def __str__(self) -> str:
+        return _with_reason(self, "Unable to load certificate:")
 
 
 class CMSError(_CMSErrorBase):
     """The input is not a CMS message, or cmsverify failed internally; ``.output`` says why."""
+
+    def __str__(self) -> str:
+        return _with_reason(self, "Unable to sign or verify data:")
 
 
 class VerificationFailed(_subprocess_module.CalledProcessError):
@@ -79,6 +105,16 @@ class VerificationFailed(_subprocess_module.CalledProcessError):
 
     def __str__(self) -> str:
         return "Token verification failed: %s" % self.output
+
+
+class SigningFailed(_subprocess_module.CalledProcessError):
+    """Signing failed (``returncode`` openssl's exit status, ``output`` the reason); nothing was spawned."""
+
+    def __init__(self, returncode: int, reason: str) -> None:
+        super().__init__(returncode, "openssl", output=reason)
+
+    def __str__(self) -> str:
+        return "Signing failed: %s" % self.output
 
 
 def set_subprocess(_subprocess: Any = None) -> None:
@@ -92,9 +128,19 @@ _verifiers_lock = threading.Lock()
 _last_stale_report: Dict[str, float] = {}
 
 
+def _path(name: Any) -> str:
+    """A file name as keystoneclient passed it to openssl: ``TypeError`` for ``None`` and non-paths."""
+    return os.fsdecode(os.fspath(name))
+
+
+def _bytes_like(data: Any) -> bytes:
+    """What keystoneclient wrote to openssl's stdin: ``None`` is nothing, non-bytes-like a ``TypeError``."""
+    return b"" if data is None else bytes(memoryview(data))
+
+
 def _verifier(certfile: str, cafile: str) -> Any:
     """A cached verifier per (certfile, cafile), rebuilt when either file changes."""
-    key = (str(certfile), str(cafile))
+    key = (certfile, cafile)
     verifier = _verifiers.get(key)
     if verifier is None:
         try:
@@ -118,47 +164,64 @@ def _stale_report_allowed(certfile: str) -> bool:
         return True
 
 
+def _encoding_for_form(inform: str) -> str:
+    """keystoneclient's: 'PEM' text is UTF-8; 'DER' text is 'hex' (so ``str`` DER raises ``LookupError``)."""
+    if inform == PKI_ASN1_FORM:
+        return "UTF-8"
+    if inform == PKIZ_CMS_FORM:
+        return "hex"
+    raise ValueError('"inform" must be one of: %s' % ",".join((PKI_ASN1_FORM, PKIZ_CMS_FORM)))
+
+
 def cms_verify(formatted: Union[str, bytes], signing_cert_file_name: str, ca_file_name: str,
                inform: str = PKI_ASN1_FORM) -> bytes:
-    """Verify the signed data and return its content (bytes), like keystoneclient's."""
-    if inform not in (PKI_ASN1_FORM, PKIZ_CMS_FORM):
-        raise ValueError("Unknown inform format: %s" % inform)
-    data = formatted.encode("utf-8") if isinstance(formatted, str) else formatted
-    verifier = _verifier(signing_cert_file_name, ca_file_name)
+    """Verify the signed data and return its content (bytes), like keystoneclient's.
+
+    ``str`` input is encoded as keystoneclient does (``ValueError`` for an
+    unknown ``inform``, ``LookupError`` for 'DER'); the message is read as PEM
+    whatever ``inform`` says, as keystoneclient's ``openssl -inform PEM`` did
+    (PKIZ payloads are PEM text).
+    """
+    if isinstance(formatted, str):
+        data = bytes(formatted, _encoding_for_form(inform))
+    certfile, cafile = _path(signing_cert_file_name), _path(ca_file_name)
+    if not isinstance(formatted, str):
+        data = _bytes_like(formatted)
+    verifier = _verifier(certfile, cafile)
     try:
-        # 'DER' is what keystoneclient calls PKIZ payloads, which are PEM text
-        # in practice: accept both there; 'PEM' means PEM exactly.
-        return verifier.verify(data, "pem" if inform == PKI_ASN1_FORM else "auto")
+        return verifier.verify(data, "pem")
     except _cmsverify.ConfigError as e:
         raise CertificateConfigError(e.reason) from e
     except (_cmsverify.ParseError, _cmsverify.InternalError) as e:
         raise CMSError(e.reason) from e
     except _cmsverify.VerificationError as e:
-        if e.signer_not_found and _stale_report_allowed(str(signing_cert_file_name)):
+        if e.signer_not_found and _stale_report_allowed(certfile):
             raise CertificateConfigError(
                 "%s (the signing certificates in %s look stale: refetch them)"
-                % (e.reason, signing_cert_file_name)) from e
+                % (e.reason, certfile)) from e
         raise VerificationFailed(e.reason) from e
 
 
 def token_to_cms(signed_text: str) -> str:
     """Convert a PKI token to the PEM text of its CMS message."""
-    copy_of_text = signed_text.replace("-", "/")
-    lines = ["-----BEGIN CMS-----"]
-    lines += [copy_of_text[n:n + 64] for n in range(0, len(copy_of_text), 64)]
-    lines.append("-----END CMS-----\n")
-    return "\n".join(lines)
+    if not isinstance(signed_text, str):
+        signed_text.replace("-", "/")  # keystoneclient's first step: its exception for non-str
+        raise TypeError("token_to_cms() takes a str, not %s" % type(signed_text).__name__)
+    try:
+        return _cmsverify.token_to_cms(signed_text)
+    except _cmsverify.InternalError as e:
+        raise CMSError(e.reason) from e
 
 
 def cms_to_token(cms_text: str) -> str:
     """Convert the PEM text of a CMS message to a PKI token."""
-    start_delim = "-----BEGIN CMS-----"
-    end_delim = "-----END CMS-----"
-    signed_text = cms_text.replace("/", "-")
-    signed_text = signed_text.replace(start_delim, "")
-    signed_text = signed_text.replace(end_delim, "")
-    signed_text = signed_text.replace("\n", "")
-    return signed_text
+    if not isinstance(cms_text, str):
+        cms_text.replace("/", "-")  # keystoneclient's first step: its exception for non-str
+        raise TypeError("cms_to_token() takes a str, not %s" % type(cms_text).__name__)
+    try:
+        return _cmsverify.cms_to_token(cms_text)
+    except _cmsverify.InternalError as e:
+        raise CMSError(e.reason) from e
 
 
 def verify_token(token: str, signing_cert_file_name: str, ca_file_name: str) -> bytes:
@@ -183,11 +246,22 @@ def is_ans1_token(token: str) -> bool:
 
 
 def pkiz_uncompress(signed_text: str) -> bytes:
-    """Strip 'PKIZ_', URL-safe base64 decode and inflate (inflation capped at 16 MiB)."""
-    try:
-        return _cmsverify.pkiz_uncompress(signed_text)
-    except _cmsverify.Error as e:
-        raise CMSError(e.reason) from e
+    """Strip 'PKIZ_', URL-safe base64 decode and inflate, as keystoneclient does.
+
+    keystoneclient's own steps with the standard library's ``base64`` and
+    ``zlib``, because its callers depend on their exceptions (auth_token
+    answers 401 on ``binascii.Error`` and ``TypeError``); the inflated size is
+    capped at :data:`MAX_PKIZ_INFLATED_BYTES` (``zlib.error`` above it).
+    """
+    text = signed_text[len(PKIZ_PREFIX):].encode("utf-8")
+    unencoded = base64.urlsafe_b64decode(text)
+    inflater = zlib.decompressobj()
+    uncompressed = inflater.decompress(unencoded, MAX_PKIZ_INFLATED_BYTES + 1)
+    if len(uncompressed) > MAX_PKIZ_INFLATED_BYTES:
+        raise zlib.error("PKIZ payload inflates to more than %d bytes" % MAX_PKIZ_INFLATED_BYTES)
+    if not inflater.eof:
+        raise zlib.error("Error -5 while decompressing data: incomplete or truncated stream")
+    return uncompressed
 
 
 def pkiz_verify(signed_text: str, signing_cert_file_name: str, ca_file_name: str) -> bytes:
@@ -211,25 +285,28 @@ def cms_hash_token(token_id: Optional[str], mode: str = "md5") -> Optional[str]:
 _signers: Dict[Tuple[str, str, str, Any], Any] = {}
 
 
+def _stamp(path: str) -> Tuple[int, int, int, int]:
+    """What identifies a file version; ``SigningFailed`` (2) naming the file if it cannot be read."""
+    try:
+        s = os.stat(path)
+    except OSError as e:
+        raise SigningFailed(2, "cannot read %s: %s" % (path, e.strerror)) from e
+    return (s.st_mtime_ns, s.st_ctime_ns, s.st_size, s.st_ino)
+
+
 def _signer(certfile: str, keyfile: str, digest: str) -> Any:
     """A cached native signer per (cert, key, digest), rebuilt when a file changes."""
-    import os
-
-    try:
-        stamp = tuple((s.st_mtime_ns, s.st_size, s.st_ino) for s in (os.stat(certfile), os.stat(keyfile)))
-    except OSError:
-        raise _subprocess_module.CalledProcessError(2, "openssl", output="cannot read %s or %s" % (certfile, keyfile))
-    key = (str(certfile), str(keyfile), digest, stamp)
+    key = (certfile, keyfile, digest, (_stamp(certfile), _stamp(keyfile)))
     signer = _signers.get(key)
     if signer is None:
         try:
-            signer = _cmsverify.Signer(key[0], key[1], digest)
+            signer = _cmsverify.Signer(certfile, keyfile, digest, text=True)
         except _cmsverify.InternalError as e:
             raise CMSError(e.reason) from e
         except _cmsverify.Error as e:
-            raise _subprocess_module.CalledProcessError(e.exit_code, "openssl", output=e.reason) from e
+            raise SigningFailed(e.exit_code, e.reason) from e
         except ValueError as e:
-            raise _subprocess_module.CalledProcessError(1, "openssl", output=str(e)) from e
+            raise SigningFailed(1, str(e)) from e
         with _verifiers_lock:
             _signers[key] = signer
     return signer
@@ -238,20 +315,21 @@ def _signer(certfile: str, keyfile: str, digest: str) -> Any:
 def cms_sign_data(data_to_sign: Union[str, bytes], signing_cert_file_name: str, signing_key_file_name: str,
                   outform: str = PKI_ASN1_FORM,
                   message_digest: str = DEFAULT_TOKEN_DIGEST_ALGORITHM) -> Union[str, bytes]:
-    """Sign like keystoneclient (``openssl cms -sign ... -nocerts -noattr -md``).
+    """Sign like keystoneclient (``openssl cms -sign ... -nocerts -noattr -md``, text mode).
 
     Returns the PEM text as str for 'PEM', else the same text as bytes; raises
-    ``subprocess.CalledProcessError`` on failure, as keystoneclient does.
+    :class:`SigningFailed`, a ``subprocess.CalledProcessError``, on failure.
     """
-    data = data_to_sign.encode("utf-8") if isinstance(data_to_sign, str) else data_to_sign
-    signer = _signer(signing_cert_file_name, signing_key_file_name, message_digest)
+    certfile, keyfile = _path(signing_cert_file_name), _path(signing_key_file_name)
+    data = data_to_sign.encode("utf-8") if isinstance(data_to_sign, str) else _bytes_like(data_to_sign)
+    signer = _signer(certfile, keyfile, message_digest)
     try:
-        # keystoneclient runs openssl without -binary: the signed content has CRLF line ends.
-        output = signer.sign_pem(_cmsverify.openssl_text_canonical(data))
+        # The signer signs in text mode, as openssl without -binary: CRLF line ends.
+        output = signer.sign_pem(data)
     except _cmsverify.InternalError as e:
         raise CMSError(e.reason) from e
     except _cmsverify.Error as e:
-        raise _subprocess_module.CalledProcessError(e.exit_code, "openssl", output=e.reason) from e
+        raise SigningFailed(e.exit_code, e.reason) from e
     return output if outform == PKI_ASN1_FORM else output.encode("utf-8")
 
 
@@ -271,10 +349,7 @@ def cms_sign_token(text: Union[str, bytes], signing_cert_file_name: str, signing
 
 def pkiz_sign(text: Union[str, bytes], signing_cert_file_name: str, signing_key_file_name: str,
               compression_level: int = 6, message_digest: str = DEFAULT_TOKEN_DIGEST_ALGORITHM) -> str:
-    """Sign and return a PKIZ token."""
-    import base64
-    import zlib
-
+    """Sign and return a PKIZ token (``zlib`` at ``compression_level``, keystoneclient's exceptions)."""
     signed = cms_sign_data(text, signing_cert_file_name, signing_key_file_name, PKIZ_CMS_FORM,
                            message_digest=message_digest)
     compressed = zlib.compress(signed, compression_level)  # type: ignore[arg-type]

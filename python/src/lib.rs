@@ -10,32 +10,32 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 
 use pyo3::create_exception;
-use pyo3::exceptions::{PyException, PyValueError};
+use pyo3::exceptions::{PyException, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
+use pyo3::types::{PyByteArray, PyBytes, PyString};
 use pyo3::IntoPyObjectExt;
 
 create_exception!(
-    _cmsverify,
+    cmsverify,
     Error,
     PyException,
     "Any cmsverify failure; `.exit_code` is openssl cms's exit code for its class."
 );
 create_exception!(
-    _cmsverify,
+    cmsverify,
     ConfigError,
     Error,
     "A certfile or CAfile is missing, unreadable or invalid (exit code 2); `.filename` names it."
 );
 create_exception!(
-    _cmsverify,
+    cmsverify,
     ParseError,
     Error,
     "The message is not a parsable CMS message or token (exit code 3)."
 );
-create_exception!(_cmsverify, VerificationError, Error, "Verification failed (exit code 4); `.reason` says why, `.subject`/`.serial` name the certificate if one failed.");
+create_exception!(cmsverify, VerificationError, Error, "Verification failed (exit code 4); `.reason` says why, `.subject`/`.serial` name the certificate if one failed.");
 create_exception!(
-    _cmsverify,
+    cmsverify,
     InternalError,
     Error,
     "A bug in cmsverify (a Rust panic) stopped the call (exit code 3); `.reason` says what happened."
@@ -115,11 +115,34 @@ fn to_py_err(py: Python<'_>, e: &cmsverify::Error) -> PyErr {
     err
 }
 
-/// `bytes` or `str` input, copied so the GIL can be released while verifying.
-#[derive(FromPyObject)]
+/// `bytes`, `bytearray` or `str` input, copied so the GIL can be released
+/// while verifying; anything else is a `TypeError` naming the type.
 enum Data {
     Bytes(Vec<u8>),
     Text(String),
+}
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Data {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if let Ok(b) = obj.cast::<PyBytes>() {
+            return Ok(Data::Bytes(b.as_bytes().to_vec()));
+        }
+        if let Ok(b) = obj.cast::<PyByteArray>() {
+            return Ok(Data::Bytes(b.to_vec()));
+        }
+        if let Ok(s) = obj.cast::<PyString>() {
+            return Ok(Data::Text(s.to_cow()?.into_owned()));
+        }
+        let name = obj
+            .get_type()
+            .name()
+            .map_or_else(|_| "?".to_owned(), |n| n.to_string());
+        Err(PyTypeError::new_err(format!(
+            "expected bytes, bytearray or str, not {name}"
+        )))
+    }
 }
 
 impl Data {
@@ -147,7 +170,7 @@ fn parse_form(inform: &str) -> PyResult<cmsverify::InputForm> {
 }
 
 /// One signer of a verified message.
-#[pyclass(frozen, get_all, module = "cmsverify._cmsverify")]
+#[pyclass(frozen, get_all, module = "cmsverify")]
 struct SignerInfo {
     subject: String,
     issuer: String,
@@ -158,11 +181,37 @@ struct SignerInfo {
     path: Vec<String>,
 }
 
+#[pymethods]
+impl SignerInfo {
+    fn __repr__(&self) -> String {
+        format!(
+            "<cmsverify.SignerInfo subject={:?} serial={} digest {} signature {}>",
+            self.subject, self.serial, self.digest_algorithm, self.signature_algorithm
+        )
+    }
+}
+
 /// A verified message: its content and its signers.
-#[pyclass(frozen, get_all, module = "cmsverify._cmsverify")]
+#[pyclass(frozen, get_all, module = "cmsverify")]
 struct Verified {
     content: Py<PyBytes>,
     signers: Vec<Py<SignerInfo>>,
+}
+
+#[pymethods]
+impl Verified {
+    fn __repr__(&self, py: Python<'_>) -> String {
+        let signers: Vec<String> = self
+            .signers
+            .iter()
+            .map(|s| format!("{:?}", s.get().subject))
+            .collect();
+        format!(
+            "<cmsverify.Verified {} content bytes signed by {}>",
+            self.content.bind(py).as_bytes().len(),
+            signers.join(", ")
+        )
+    }
 }
 
 fn to_verified(py: Python<'_>, v: cmsverify::Verified) -> PyResult<Verified> {
@@ -201,9 +250,20 @@ fn content_of(
 
 /// Verifies CMS messages and Keystone tokens against a certfile and a CAfile.
 /// Thread-safe; verification releases the GIL.
-#[pyclass(frozen, module = "cmsverify._cmsverify")]
+#[pyclass(frozen, module = "cmsverify")]
 struct Verifier {
     inner: cmsverify::Verifier,
+    /// Where the certificates came from, for the repr.
+    origin: String,
+}
+
+/// `'certfile' and 'cafile'` for reprs.
+fn files_origin(certfile: &std::path::Path, cafile: &std::path::Path) -> String {
+    format!(
+        "certfile={:?} cafile={:?}",
+        certfile.display().to_string(),
+        cafile.display().to_string()
+    )
 }
 
 #[pymethods]
@@ -212,7 +272,10 @@ impl Verifier {
     fn new(py: Python<'_>, certfile: PathBuf, cafile: PathBuf) -> PyResult<Self> {
         guarded(py, || {
             py.detach(|| cmsverify::Verifier::from_files(&certfile, &cafile))
-                .map(|inner| Self { inner })
+                .map(|inner| Self {
+                    inner,
+                    origin: files_origin(&certfile, &cafile),
+                })
                 .map_err(|e| to_py_err(py, &e))
         })
     }
@@ -223,9 +286,21 @@ impl Verifier {
         let (c, a) = (certfile_pem.into_bytes(), cafile_pem.into_bytes());
         guarded(py, || {
             cmsverify::Verifier::from_pem(&c, &a)
-                .map(|inner| Self { inner })
+                .map(|inner| Self {
+                    inner,
+                    origin: "from PEM".to_owned(),
+                })
                 .map_err(|e| to_py_err(py, &e))
         })
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<cmsverify.Verifier {}: {} signing certificate(s), {} CA certificate(s)>",
+            self.origin,
+            self.inner.certfile().len(),
+            self.inner.cafile().len()
+        )
     }
 
     /// Verifies `data` (PEM, DER/BER, PKI or PKIZ token) and returns the content.
@@ -252,13 +327,8 @@ impl Verifier {
     }
 
     /// Verifies a detached signature over `content`; returns `content`.
-    fn verify_detached(
-        &self,
-        py: Python<'_>,
-        data: Data,
-        content: Vec<u8>,
-    ) -> PyResult<Py<PyBytes>> {
-        let data = data.into_bytes();
+    fn verify_detached(&self, py: Python<'_>, data: Data, content: Data) -> PyResult<Py<PyBytes>> {
+        let (data, content) = (data.into_bytes(), content.into_bytes());
         guarded(py, || {
             content_of(py, || self.inner.verify_detached(&data, &content))
         })
@@ -266,22 +336,28 @@ impl Verifier {
 }
 
 /// A verifier over a certfile and a CAfile that reloads them when they change.
-#[pyclass(frozen, module = "cmsverify._cmsverify")]
+#[pyclass(frozen, module = "cmsverify")]
 struct ReloadingVerifier {
     inner: cmsverify::ReloadingVerifier,
+    origin: String,
 }
 
 #[pymethods]
 impl ReloadingVerifier {
     #[new]
     fn new(py: Python<'_>, certfile: PathBuf, cafile: PathBuf) -> PyResult<Self> {
+        let origin = files_origin(&certfile, &cafile);
         guarded(py, || {
             py.detach(|| {
                 cmsverify::ReloadingVerifier::new(certfile, cafile, cmsverify::Verifier::builder())
             })
-            .map(|inner| Self { inner })
+            .map(|inner| Self { inner, origin })
             .map_err(|e| to_py_err(py, &e))
         })
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<cmsverify.ReloadingVerifier {}>", self.origin)
     }
 
     /// Verifies with the files' current contents; returns the content.
@@ -297,25 +373,58 @@ impl ReloadingVerifier {
 
 /// Signs content with a certificate and its private key, like keystoneclient's
 /// `openssl cms -sign ... -nocerts -noattr -md DIGEST`.
-#[pyclass(frozen, module = "cmsverify._cmsverify")]
+#[pyclass(frozen, module = "cmsverify")]
 struct Signer {
     inner: cmsverify::Signer,
+    repr: String,
 }
 
 #[pymethods]
 impl Signer {
     #[new]
-    #[pyo3(signature = (certfile, keyfile, digest = "sha256"))]
-    fn new(py: Python<'_>, certfile: PathBuf, keyfile: PathBuf, digest: &str) -> PyResult<Self> {
-        let digest = cmsverify::DigestAlgorithm::from_name(digest)
-            .ok_or_else(|| PyValueError::new_err(format!("unknown digest {digest:?}")))?;
+    /// `text=True` signs as `openssl cms -sign` without `-binary` (CRLF line
+    /// ends), as keystoneclient does; the digest must be one cmsverify
+    /// verifies by default (not MD5).
+    #[pyo3(signature = (certfile, keyfile, digest = "sha256", text = false))]
+    fn new(
+        py: Python<'_>,
+        certfile: PathBuf,
+        keyfile: PathBuf,
+        digest: &str,
+        text: bool,
+    ) -> PyResult<Self> {
+        let name = digest;
+        let digest = cmsverify::DigestAlgorithm::from_name(name)
+            .ok_or_else(|| PyValueError::new_err(format!("unknown digest {name:?}")))?;
+        if !cmsverify::AlgorithmPolicy::default().allows_digest(digest) {
+            return Err(PyValueError::new_err(format!(
+                "digest {name:?} is refused: cmsverify does not verify {} signatures by default",
+                digest.name()
+            )));
+        }
+        let mode = if text {
+            cmsverify::ContentMode::Text
+        } else {
+            cmsverify::ContentMode::Binary
+        };
+        let repr = format!(
+            "<cmsverify.Signer certfile={:?} {} {} mode>",
+            certfile.display().to_string(),
+            digest.name(),
+            if text { "text" } else { "binary" }
+        );
         guarded(py, || {
             py.detach(|| cmsverify::Signer::from_files(&certfile, &keyfile))
                 .map(|s| Self {
-                    inner: s.digest(digest),
+                    inner: s.digest(digest).content_mode(mode),
+                    repr,
                 })
                 .map_err(|e| to_py_err(py, &e))
         })
+    }
+
+    fn __repr__(&self) -> String {
+        self.repr.clone()
     }
 
     /// Signs `data`; returns the PEM text (`-----BEGIN CMS-----`).
@@ -350,6 +459,18 @@ fn pkiz_uncompress(py: Python<'_>, signed_text: Data) -> PyResult<Py<PyBytes>> {
     })
 }
 
+/// keystoneclient's `token_to_cms`: the PEM text of a PKI token's message.
+#[pyfunction]
+fn token_to_cms(py: Python<'_>, signed_text: &str) -> PyResult<String> {
+    guarded(py, || Ok(cmsverify::keystone::token_to_cms(signed_text)))
+}
+
+/// keystoneclient's `cms_to_token`: the PKI token of a message's PEM text.
+#[pyfunction]
+fn cms_to_token(py: Python<'_>, cms_text: &str) -> PyResult<String> {
+    guarded(py, || Ok(cmsverify::keystone::cms_to_token(cms_text)))
+}
+
 /// The bytes `openssl cms -sign` (without -binary) signs: lines ended with CRLF.
 #[pyfunction]
 fn openssl_text_canonical(py: Python<'_>, data: Data) -> PyResult<Py<PyBytes>> {
@@ -376,6 +497,12 @@ fn _cmsverify(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<SignerInfo>()?;
     m.add_function(wrap_pyfunction!(pkiz_uncompress, m)?)?;
     m.add_function(wrap_pyfunction!(openssl_text_canonical, m)?)?;
+    m.add_function(wrap_pyfunction!(token_to_cms, m)?)?;
+    m.add_function(wrap_pyfunction!(cms_to_token, m)?)?;
+    m.add(
+        "MAX_INFLATED_BYTES",
+        cmsverify::Limits::default().max_inflated_bytes,
+    )?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

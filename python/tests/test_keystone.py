@@ -29,9 +29,13 @@ def test_cms_verify_returns_bytes(ks, read):
     assert cms.cms_verify(cms.pkiz_uncompress(pkiz), ks("signing_cert.pem"), ks("cacert.pem"), inform="DER") == read("token.json")
 
 
-def test_unknown_inform_is_a_value_error(ks, read):
+def test_unknown_inform_is_a_value_error_for_text(ks, read):
+    """As keystoneclient: str input is encoded per inform; bytes go to the PEM reader."""
     with pytest.raises(ValueError):
-        cms.cms_verify(read("token.pem"), ks("signing_cert.pem"), ks("cacert.pem"), inform="XML")
+        cms.cms_verify(read("token.pem").decode(), ks("signing_cert.pem"), ks("cacert.pem"), inform="XML")
+    with pytest.raises(LookupError):  # keystoneclient encodes str 'DER' input as 'hex'
+        cms.cms_verify(read("token.pem").decode(), ks("signing_cert.pem"), ks("cacert.pem"), inform="DER")
+    assert cms.cms_verify(read("token.pem"), ks("signing_cert.pem"), ks("cacert.pem"), inform="XML") == read("token.json")
 
 
 def test_missing_files_raise_certificate_config_error_naming_the_file(ks, read):
@@ -78,8 +82,7 @@ def test_internal_errors_raise_cms_error(ks, read, tmp_path, monkeypatch):
     shutil.copy(cafile, fresh)
     patches = [
         ("ReloadingVerifier", lambda: cms.cms_verify(read("token.pem"), certfile, str(fresh))),
-        ("pkiz_uncompress", lambda: cms.pkiz_uncompress(read("token.pkiz").decode())),
-        ("openssl_text_canonical", lambda: cms.cms_sign_data("{}", certfile, keyfile)),
+        ("token_to_cms", lambda: cms.verify_token(read("token.pki").decode(), certfile, cafile)),
         ("Signer", lambda: cms.cms_sign_data("{}", str(fresh), keyfile)),
     ]
     for name, call in patches:
@@ -141,3 +144,27 @@ def test_token_helpers():
     assert cms.cms_hash_token("MIIabc") == hashlib.md5(b"MIIabc").hexdigest()
     assert cms.cms_hash_token("PKIZ_x", mode="sha256") == hashlib.sha256(b"PKIZ_x").hexdigest()
     assert cms.cms_hash_token("uuid-token") == "uuid-token"
+
+
+def test_reasons_are_in_str(ks, read):
+    with pytest.raises(cms.CertificateConfigError) as info:
+        cms.cms_verify(read("token.pem"), "/nonexistent/signing_cert.pem", ks("cacert.pem"))
+    assert str(info.value).startswith("Unable to load certificate: ")
+    assert "/nonexistent/signing_cert.pem" in str(info.value)
+    with pytest.raises(cms.CMSError) as info:
+        cms.cms_verify(b"garbage", ks("signing_cert.pem"), ks("cacert.pem"))
+    assert str(info.value).startswith("Unable to sign or verify data: ")
+    assert info.value.output in str(info.value)
+
+
+def test_signing_errors_name_the_missing_file_and_spawn_nothing(ks):
+    cert, key = ks("signing_cert.pem"), ks("signing_key.pem")
+    with pytest.raises(subprocess.CalledProcessError) as info:
+        cms.cms_sign_text("x", cert, "/nonexistent/key.pem")
+    assert info.value.returncode == 2
+    assert str(info.value) == "Signing failed: cannot read /nonexistent/key.pem: No such file or directory"
+    assert cert not in str(info.value)
+    with pytest.raises(subprocess.CalledProcessError) as info:
+        cms.cms_sign_text("x", "/nonexistent/cert.pem", key)
+    assert "/nonexistent/cert.pem" in str(info.value) and key not in str(info.value)
+    assert "returned non-zero exit status" not in str(info.value)

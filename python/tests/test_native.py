@@ -95,3 +95,56 @@ def test_internal_error_is_an_error_not_a_base_exception():
     (python/src/lib.rs unit-tests the conversion of the panic itself)."""
     assert issubclass(cmsverify.InternalError, cmsverify.Error)
     assert issubclass(cmsverify.InternalError, Exception)
+
+
+def test_names_are_cmsverify_names(ks):
+    for cls in (cmsverify.Error, cmsverify.ConfigError, cmsverify.ParseError, cmsverify.VerificationError,
+                cmsverify.InternalError, cmsverify.Verifier, cmsverify.ReloadingVerifier, cmsverify.Signer,
+                cmsverify.Verified, cmsverify.SignerInfo):
+        assert cls.__module__ == "cmsverify", cls
+        assert cls.__qualname__ == cls.__name__
+    with pytest.raises(cmsverify.ConfigError) as info:
+        cmsverify.Verifier.from_pem(b"", b"")
+    assert repr(info.type) == "<class 'cmsverify.ConfigError'>"
+    assert info.value.__class__.__module__ + "." + info.value.__class__.__name__ == "cmsverify.ConfigError"
+
+
+def test_reprs_say_what_the_object_is(ks, read):
+    v = cmsverify.Verifier(ks("signing_cert.pem"), ks("cacert.pem"))
+    assert repr(v) == ("<cmsverify.Verifier certfile=%r cafile=%r: 1 signing certificate(s), 1 CA certificate(s)>"
+                       % (ks("signing_cert.pem"), ks("cacert.pem"))).replace("'", '"')
+    result = v.verify_detailed(read("token.pki"))
+    assert repr(result) == ('<cmsverify.Verified %d content bytes signed by "C=US, O=OpenStack, CN=Keystone Signing">'
+                            % len(read("token.json")))
+    assert repr(result.signers[0]).startswith(
+        '<cmsverify.SignerInfo subject="C=US, O=OpenStack, CN=Keystone Signing" serial=1001 digest SHA-256')
+    r = cmsverify.ReloadingVerifier(ks("signing_cert.pem"), ks("cacert.pem"))
+    assert repr(r).startswith("<cmsverify.ReloadingVerifier certfile=")
+    s = cmsverify.Signer(ks("signing_cert.pem"), ks("signing_key.pem"), "sha512", text=True)
+    assert repr(s).endswith("SHA-512 text mode>")
+
+
+@pytest.mark.parametrize("bad, name", [(42, "int"), (None, "NoneType"), (["x"], "list")])
+def test_wrong_argument_types_are_clear_type_errors(ks, bad, name):
+    v = cmsverify.Verifier(ks("signing_cert.pem"), ks("cacert.pem"))
+    with pytest.raises(TypeError, match=r"argument 'data': expected bytes, bytearray or str, not %s$" % name):
+        v.verify(bad)
+    with pytest.raises(TypeError, match=r"argument 'content': expected bytes, bytearray or str, not %s$" % name):
+        v.verify_detached(b"x", bad)
+
+
+def test_bytearray_input(ks, read):
+    v = cmsverify.Verifier(ks("signing_cert.pem"), ks("cacert.pem"))
+    assert v.verify(bytearray(read("token.pem"))) == read("token.json")
+
+
+def test_signer_text_mode_and_digest_policy(ks, read):
+    text = cmsverify.Signer(ks("signing_cert.pem"), ks("signing_key.pem"), text=True)
+    binary = cmsverify.Signer(ks("signing_cert.pem"), ks("signing_key.pem"))
+    v = cmsverify.Verifier(ks("signing_cert.pem"), ks("cacert.pem"))
+    assert v.verify(binary.sign_pem(b"a\nb")) == b"a\nb"
+    assert v.verify(text.sign_pem(b"a\nb")) == b"a\r\nb"
+    with pytest.raises(ValueError, match="does not verify MD5"):
+        cmsverify.Signer(ks("signing_cert.pem"), ks("signing_key.pem"), "md5")
+    with pytest.raises(ValueError, match="unknown digest"):
+        cmsverify.Signer(ks("signing_cert.pem"), ks("signing_key.pem"), "whirlpool")

@@ -72,6 +72,15 @@ impl DigestAlgorithm {
         }
     }
 
+    /// Every digest cmsverify implements, weakest first.
+    pub const ALL: [DigestAlgorithm; 12] = {
+        use DigestAlgorithm::*;
+        [
+            Md5, Sha1, Sha224, Sha256, Sha384, Sha512, Sha512_224, Sha512_256, Sha3_224, Sha3_256,
+            Sha3_384, Sha3_512,
+        ]
+    };
+
     /// Parses an OpenSSL digest name (`sha256`, `SHA-256`, `sha512-256`, `sha3-256`, `md5`...).
     pub fn from_name(name: &str) -> Option<Self> {
         use DigestAlgorithm::*;

@@ -47,6 +47,12 @@ impl Default for AlgorithmPolicy {
 }
 
 impl AlgorithmPolicy {
+    /// True if signatures with `digest` verify under this policy: what a
+    /// signer should offer (the default refuses MD5).
+    pub fn allows_digest(&self, digest: DigestAlgorithm) -> bool {
+        digest.check_policy(self).is_ok()
+    }
+
     /// OpenSSL 3.0's command-line behaviour: any RSA size, MD5 allowed.
     pub fn openssl_compatible() -> Self {
         Self {

@@ -244,7 +244,7 @@ pub(crate) fn check_signer(cert: &Certificate) -> Result<(), CertProblem> {
 }
 
 /// Validity at `at`: notBefore <= at < notAfter, strict formats.
-fn check_time(c: &Certificate, at: UnixTime) -> Result<(), CertProblem> {
+pub(crate) fn check_time(c: &Certificate, at: UnixTime) -> Result<(), CertProblem> {
     let not_before = c
         .not_before()
         .ok_or(CertProblem::BadTimeFormat(ValidityField::NotBefore))?;

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use cmsverify::{Certificate, Error, UnixTime, Verifier};
+use cmsverify::{CertProblem, Certificate, Error, InputForm, UnixTime, Verifier};
 use serde_json::json;
 
 use crate::io;
@@ -80,7 +80,13 @@ impl Report {
     }
 }
 
-const REFETCH: &str = "delete signing_cert.pem and cacert.pem from the signing_dir and restart the service: auth_token fetches them again from Keystone";
+/// The fix for stale or broken trust files, naming them as configured.
+fn refetch(args: &Args) -> String {
+    format!(
+        "delete {} and {} from the signing_dir and restart the service: auth_token fetches them again from Keystone",
+        args.certfile_name, args.cafile_name
+    )
+}
 const EXPIRY_WARNING_DAYS: i64 = 30;
 
 /// The current user's uid, from /proc (Linux).
@@ -153,7 +159,12 @@ fn check_directory(dir: &Path, report: &mut Report) -> bool {
     true
 }
 
-fn load_certs(path: &Path, label: &str, report: &mut Report) -> Option<Vec<Certificate>> {
+fn load_certs(
+    path: &Path,
+    label: &str,
+    args: &Args,
+    report: &mut Report,
+) -> Option<Vec<Certificate>> {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
@@ -175,7 +186,7 @@ fn load_certs(path: &Path, label: &str, report: &mut Report) -> Option<Vec<Certi
                 Status::Problem,
                 format!("{label} parses"),
                 e.to_string(),
-                REFETCH,
+                refetch(args),
             );
             None
         }
@@ -186,37 +197,45 @@ fn check_validity(certs: &[Certificate], label: &str, now: UnixTime, report: &mu
     for cert in certs {
         let info = cert.info();
         let check = format!("{label}: \"{}\" validity", info.subject);
-        match (info.not_before, info.not_after) {
-            (Some(nb), _) if nb > now => report.add(
+        match (cert.validity_problem(now), info.not_before, info.not_after) {
+            (Some(CertProblem::NotYetValid { not_before, .. }), _, _) => report.add(
                 Status::Problem,
                 check,
-                format!("not valid before {nb}"),
+                format!("not valid before {not_before}"),
                 "check the system clock, or wait / reissue the certificate",
             ),
-            (_, Some(na)) if na <= now => report.add(
+            (Some(CertProblem::Expired { not_after, .. }), _, _) => report.add(
                 Status::Problem,
                 check,
-                format!("expired at {na}"),
+                format!("expired at {not_after}"),
                 "renew the certificate on the Keystone side, then delete the cached copy here",
             ),
-            (_, Some(na)) if na.0 - now.0 < EXPIRY_WARNING_DAYS * 86_400 => report.add(
-                Status::Warning,
-                check,
-                format!("expires at {na}, within {EXPIRY_WARNING_DAYS} days"),
-                "plan the certificate rotation",
-            ),
-            (Some(nb), Some(na)) => report.ok(check, format!("{nb} .. {na}")),
-            _ => report.add(
+            (Some(problem), _, _) => report.add(
                 Status::Problem,
                 check,
-                "malformed validity dates",
+                problem.to_string(),
                 "reissue the certificate",
             ),
+            (None, _, Some(na)) if na.0.saturating_sub(now.0) < EXPIRY_WARNING_DAYS * 86_400 => {
+                report.add(
+                    Status::Warning,
+                    check,
+                    format!("expires at {na}, within {EXPIRY_WARNING_DAYS} days"),
+                    "plan the certificate rotation",
+                )
+            }
+            (None, Some(nb), Some(na)) => report.ok(check, format!("{nb} .. {na}")),
+            (None, _, _) => report.ok(check, "valid now"),
         }
     }
 }
 
-fn check_signing_certs(signing: &[Certificate], verifier: Option<&Verifier>, report: &mut Report) {
+fn check_signing_certs(
+    signing: &[Certificate],
+    verifier: Option<&Verifier>,
+    args: &Args,
+    report: &mut Report,
+) {
     for cert in signing {
         let info = cert.info();
         let check = format!("\"{}\" may sign (S/MIME signing purpose)", info.subject);
@@ -246,7 +265,7 @@ fn check_signing_certs(signing: &[Certificate], verifier: Option<&Verifier>, rep
                     Status::Problem,
                     check,
                     e.to_string(),
-                    e.hint().unwrap_or(REFETCH),
+                    e.hint().map_or_else(|| refetch(args), str::to_owned),
                 ),
             }
         }
@@ -259,7 +278,10 @@ fn revocation_count(content: &[u8]) -> Option<usize> {
     doc.get("revoked")?.as_array().map(Vec::len)
 }
 
-fn check_revoked(path: &Path, verifier: Option<&Verifier>, report: &mut Report) {
+/// revoked.pem as auth_token writes it: the revocation list Keystone signed,
+/// already verified, as JSON `{"revoked": [...]}` (not a CMS message).
+fn check_revoked(path: &Path, report: &mut Report) {
+    const REFETCH_LIST: &str = "delete revoked.pem: auth_token fetches and verifies the list again";
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
@@ -268,32 +290,27 @@ fn check_revoked(path: &Path, verifier: Option<&Verifier>, report: &mut Report) 
             return;
         }
     };
-    let Some(v) = verifier else { return };
-    match v.verify(&bytes) {
-        Ok(verified) => match revocation_count(&verified.content) {
-            Some(n) => {
-                report.ok(
-                    "revoked.pem verifies and holds a revocation list",
-                    format!("{n} revoked token(s)"),
-                );
-            }
-            None => report.add(
-                Status::Problem,
-                "revoked.pem holds a revocation list",
-                "the signed content is not JSON {\"revoked\": [...]}",
-                "delete revoked.pem so it is fetched again",
-            ),
-        },
-        Err(e) => report.add(
+    match revocation_count(&bytes) {
+        Some(n) => report.ok(
+            "revoked.pem holds the revocation list as auth_token writes it",
+            format!("{n} revoked token(s)"),
+        ),
+        None if cmsverify::inspect::message(&bytes, InputForm::Auto).is_ok() => report.add(
             Status::Problem,
-            "revoked.pem verifies",
-            e.to_string(),
-            "delete revoked.pem so it is fetched again",
+            "revoked.pem holds the revocation list as auth_token writes it",
+            "a signed CMS message: auth_token writes the verified JSON list there and cannot read this",
+            REFETCH_LIST,
+        ),
+        None => report.add(
+            Status::Problem,
+            "revoked.pem holds the revocation list as auth_token writes it",
+            "not JSON {\"revoked\": [...]}",
+            REFETCH_LIST,
         ),
     }
 }
 
-fn check_token(path: &Path, verifier: Option<&Verifier>, report: &mut Report) {
+fn check_token(path: &Path, verifier: Option<&Verifier>, args: &Args, report: &mut Report) {
     let Some(v) = verifier else {
         report.add(
             Status::Problem,
@@ -330,8 +347,11 @@ fn check_token(path: &Path, verifier: Option<&Verifier>, report: &mut Report) {
         Err(e @ Error::SignerNotFound { .. }) => report.add(
             Status::Problem,
             "token verifies",
-            format!("the token's signer is not in {}: {e}", "signing_cert.pem"),
-            format!("stale certificates from another Keystone: {REFETCH}"),
+            format!("the token's signer is not in {}: {e}", args.certfile_name),
+            format!(
+                "stale certificates from another Keystone: {}",
+                refetch(args)
+            ),
         ),
         Err(e) => report.add(
             Status::Problem,
@@ -349,8 +369,8 @@ fn diagnose(args: &Args) -> Report {
     }
     let certfile = args.signing_dir.join(&args.certfile_name);
     let cafile = args.signing_dir.join(&args.cafile_name);
-    let signing = load_certs(&certfile, &args.certfile_name, &mut report);
-    let cas = load_certs(&cafile, &args.cafile_name, &mut report);
+    let signing = load_certs(&certfile, &args.certfile_name, args, &mut report);
+    let cas = load_certs(&cafile, &args.cafile_name, args, &mut report);
     let now = UnixTime::now();
     for (certs, label) in [(&signing, &args.certfile_name), (&cas, &args.cafile_name)] {
         if let Some(certs) = certs {
@@ -361,22 +381,23 @@ fn diagnose(args: &Args) -> Report {
         (Some(_), Some(_)) => match Verifier::from_files(&certfile, &cafile) {
             Ok(v) => Some(v),
             Err(e) => {
-                report.add(Status::Problem, "trust files load", e.to_string(), REFETCH);
+                report.add(
+                    Status::Problem,
+                    "trust files load",
+                    e.to_string(),
+                    refetch(args),
+                );
                 None
             }
         },
         _ => None,
     };
     if let Some(signing) = &signing {
-        check_signing_certs(signing, verifier.as_ref(), &mut report);
+        check_signing_certs(signing, verifier.as_ref(), args, &mut report);
     }
-    check_revoked(
-        &args.signing_dir.join("revoked.pem"),
-        verifier.as_ref(),
-        &mut report,
-    );
+    check_revoked(&args.signing_dir.join("revoked.pem"), &mut report);
     if let Some(token) = &args.token {
-        check_token(token, verifier.as_ref(), &mut report);
+        check_token(token, verifier.as_ref(), args, &mut report);
     }
     report
 }

@@ -38,7 +38,8 @@ enum Command {
     #[command(after_help = "Examples:\n  \
         cmsverify verify --certfile signing_cert.pem --cafile cacert.pem --in token.pki\n  \
         cmsverify verify --certfile signing_cert.pem --cafile cacert.pem --inform pem < token.pem > token.json\n  \
-        cmsverify verify --certfile s.pem --cafile ca.pem --in msg.der --attime 2026-01-01T00:00:00Z --json")]
+        cmsverify verify --certfile s.pem --cafile ca.pem --in msg.der --attime 2026-01-01T00:00:00Z --json\n  \
+        cmsverify verify --certfile s.pem --cafile ca.pem --in signature.pem --content data.txt")]
     Verify(verify::Args),
     /// Show a message's structure, or a certificate bundle's contents, without verifying.
     #[command(after_help = "Examples:\n  \
@@ -50,7 +51,7 @@ enum Command {
         cmsverify doctor --signing-dir /var/cache/nova/keystone-signing\n  \
         cmsverify doctor --signing-dir /tmp/keystone-signing-abc --token token.txt --json")]
     Doctor(doctor::Args),
-    /// Sign content as keystoneclient's cms_sign_data does with openssl.
+    /// Sign content as keystoneclient's cms_sign_data does with openssl: text mode (CRLF line ends) unless --binary.
     #[command(after_help = "Examples:\n  \
         cmsverify sign --signer signing_cert.pem --inkey signing_key.pem --outform token --in token.json\n  \
         cmsverify sign --signer cert.pem --inkey key.pem --md sha512 --signed-attributes --outform der --in data")]

@@ -1,10 +1,11 @@
 //! `cmsverify sign`: the replacement for keystoneclient's
-//! `openssl cms -sign -nosmimecap -nodetach -nocerts -noattr -md DIGEST`.
+//! `openssl cms -sign -nosmimecap -nodetach -nocerts -noattr -md DIGEST`,
+//! byte for byte: text mode (CRLF line ends) unless `--binary`.
 
 use std::path::PathBuf;
 
 use clap::ValueEnum;
-use cmsverify::{DigestAlgorithm, OutputForm, SignOptions, Signer};
+use cmsverify::{AlgorithmPolicy, ContentMode, DigestAlgorithm, OutputForm, SignOptions, Signer};
 
 use crate::io;
 
@@ -41,9 +42,15 @@ pub(crate) struct Args {
     /// Its unencrypted private key (PEM: PKCS#8, PKCS#1 RSA or SEC1 EC).
     #[arg(long)]
     inkey: PathBuf,
-    /// The digest (sha1, sha224, sha256, sha384, sha512).
-    #[arg(long, default_value = "sha256")]
-    md: String,
+    /// The digest: one `verify` accepts by default (SHA-1, the SHA-2 and
+    /// SHA-3 families; not MD5).
+    #[arg(long, default_value = "sha256", value_parser = parse_digest)]
+    md: DigestAlgorithm,
+    /// Sign the content as given (`openssl cms -sign -binary`). Without it the
+    /// content is signed as text with CRLF line ends, as keystoneclient's
+    /// `openssl cms -sign` (no `-binary`) does.
+    #[arg(long)]
+    binary: bool,
     /// The output form.
     #[arg(long, value_enum, default_value = "pem")]
     outform: OutForm,
@@ -67,11 +74,33 @@ pub(crate) struct Args {
     detached: bool,
 }
 
+/// Parses `--md`: a digest name the default verification policy accepts.
+fn parse_digest(name: &str) -> Result<DigestAlgorithm, String> {
+    let policy = AlgorithmPolicy::default();
+    match DigestAlgorithm::from_name(name) {
+        Some(d) if policy.allows_digest(d) => Ok(d),
+        found => {
+            let offered: Vec<_> = DigestAlgorithm::ALL
+                .iter()
+                .filter(|d| policy.allows_digest(**d))
+                .map(|d| d.name())
+                .collect();
+            let why = if found.is_some() {
+                "verify refuses it by default"
+            } else {
+                "unknown digest"
+            };
+            Err(format!("{why}; use one of {}", offered.join(", ")))
+        }
+    }
+}
+
 /// Runs `sign`; returns the exit code.
 pub(crate) fn run(args: &Args) -> i32 {
-    let Some(digest) = DigestAlgorithm::from_name(&args.md) else {
-        eprintln!("error: unknown digest {:?}", args.md);
-        return 1;
+    let mode = if args.binary {
+        ContentMode::Binary
+    } else {
+        ContentMode::Text
     };
     let options = SignOptions {
         signed_attributes: args.signed_attributes,
@@ -80,7 +109,7 @@ pub(crate) fn run(args: &Args) -> i32 {
         detached: args.detached,
     };
     let result = Signer::from_files(&args.signer, &args.inkey).and_then(|signer| {
-        let signer = signer.digest(digest).options(options);
+        let signer = signer.digest(args.md).options(options).content_mode(mode);
         let content = io::read_input(args.input.as_deref(), io::NO_LIMIT)?;
         signer.sign_as(&content, args.outform.into())
     });

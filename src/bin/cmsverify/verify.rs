@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::ValueEnum;
-use cmsverify::{Error, InputForm, Verified, Verifier};
+use cmsverify::{ContentMode, Error, InputForm, Verified, Verifier};
 use serde_json::{json, Value};
 
 use crate::io;
@@ -59,6 +59,13 @@ pub(crate) struct Args {
     /// Print a JSON verdict on stderr (or into --json-out).
     #[arg(long)]
     json: bool,
+    /// The content of a detached signature (`openssl cms -verify -content`),
+    /// read as text (CRLF line ends, as `sign` signs it) unless --binary.
+    #[arg(long)]
+    content: Option<PathBuf>,
+    /// Read --content as given (`-binary`), for content signed with `sign --binary`.
+    #[arg(long, requires = "content")]
+    binary: bool,
     /// File for the JSON verdict (implies --json).
     #[arg(long)]
     json_out: Option<PathBuf>,
@@ -102,7 +109,18 @@ fn verdict(result: &Result<Verified, Error>) -> Value {
 pub(crate) fn run(args: &Args) -> i32 {
     let result = verifier(args).and_then(|v| {
         let message = io::read_input(args.input.as_deref(), io::max_message_bytes())?;
-        v.verify_form(&message, args.inform.into())
+        match &args.content {
+            None => v.verify_form(&message, args.inform.into()),
+            Some(path) => {
+                let content = io::read_input(Some(path), io::NO_LIMIT)?;
+                let mode = if args.binary {
+                    ContentMode::Binary
+                } else {
+                    ContentMode::Text
+                };
+                v.verify_detached_as(&message, &content, mode)
+            }
+        }
     });
     if args.json || args.json_out.is_some() {
         let text = format!("{}\n", verdict(&result));
