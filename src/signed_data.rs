@@ -284,6 +284,45 @@ fn attributes(set: Tlv<'_>) -> impl Iterator<Item = Attribute<'_>> {
     })
 }
 
+/// The signed attributes as OpenSSL re-encodes them before checking the
+/// signature (`CMS_Attributes_Verify`): the outer SET OF in received order
+/// with a SET tag, and the values inside each attribute's SET OF in DER order
+/// (`der_cmp`: bytewise on the common length, then the shorter first). `None`
+/// when the received values already are in that order, so the signature
+/// covers the received bytes with the `[0]` tag replaced by SET.
+pub(crate) fn reencoded_signed_attributes(attrs: Tlv<'_>) -> Option<Vec<u8>> {
+    let list: Vec<Attribute<'_>> = attributes(attrs).collect();
+    let sorted = |values: &[Tlv<'_>]| {
+        values.windows(2).all(|w| match w {
+            [a, b] => der_order(a.raw, b.raw) != std::cmp::Ordering::Greater,
+            _ => true,
+        })
+    };
+    if list.iter().all(|a| sorted(&a.values)) {
+        return None;
+    }
+    let mut content = Vec::with_capacity(attrs.value.len());
+    for attr in &list {
+        let mut values: Vec<&[u8]> = attr.values.iter().map(|v| v.raw).collect();
+        values.sort_by(|a, b| der_order(a, b));
+        let mut body = Vec::new();
+        asn1::push_tlv(&mut body, tag::OID, attr.oid);
+        asn1::push_tlv(&mut body, tag::SET, &values.concat());
+        asn1::push_tlv(&mut content, tag::SEQUENCE, &body);
+    }
+    let mut out = Vec::with_capacity(content.len() + 6);
+    asn1::push_tlv(&mut out, tag::SET, &content);
+    Some(out)
+}
+
+/// OpenSSL's `der_cmp` order of SET OF elements.
+fn der_order(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    let common = a.len().min(b.len());
+    a.get(..common)
+        .cmp(&b.get(..common))
+        .then(a.len().cmp(&b.len()))
+}
+
 fn validate_attributes(set: Tlv<'_>) -> Result<(), Asn1Error> {
     for attr in set.reader() {
         let mut r = attr?.expect(tag::SEQUENCE)?.reader();
@@ -398,6 +437,39 @@ mod tests {
         0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x01,
     ];
     const DIGEST: &[u8] = &[0x04, 0x02, 0xAB, 0xCD];
+
+    #[test]
+    fn signed_attributes_are_verified_as_openssl_reencodes_them() {
+        let (b, a, longer) = (
+            &[0x04, 0x01, 0xBB][..],
+            &[0x04, 0x01, 0xAA][..],
+            &[0x04, 0x02, 0xAA, 0x00][..],
+        );
+        // Values already in DER order: the received bytes are signed.
+        // (The length octet decides first: 04 01 .. sorts before 04 02 ..)
+        let sorted = set(&[attr(&oid::SIGNING_TIME, &[a, b, longer])]);
+        assert_eq!(
+            reencoded_signed_attributes(asn1::parse_one(&sorted).unwrap()),
+            None
+        );
+        // Out of order: the values are sorted, the attributes keep their order.
+        let unsorted = set(&[
+            attr(&oid::MESSAGE_DIGEST, &[DIGEST]),
+            attr(&oid::SIGNING_TIME, &[b, longer, a]),
+        ]);
+        let mut expected = vec![tag::SET];
+        let body = [
+            attr(&oid::MESSAGE_DIGEST, &[DIGEST]),
+            attr(&oid::SIGNING_TIME, &[a, b, longer]),
+        ]
+        .concat();
+        asn1::push_length(&mut expected, body.len());
+        expected.extend_from_slice(&body);
+        assert_eq!(
+            reencoded_signed_attributes(asn1::parse_one(&unsorted).unwrap()),
+            Some(expected)
+        );
+    }
 
     #[test]
     fn accepts_the_minimal_set() {

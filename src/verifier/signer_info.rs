@@ -156,9 +156,14 @@ impl Verifier {
                         content: oid::describe(sd.econtent_type),
                     });
                 }
-                // The signature covers the DER SET OF, i.e. the [0] tag replaced by SET.
+                // The signature covers the attributes as a DER SET OF: the [0]
+                // tag replaced by SET, values re-sorted as OpenSSL re-encodes them.
                 let set_tag = [crate::asn1::tag::SET];
-                let parts: [&[u8]; 2] = [&set_tag, attrs.raw.get(1..).unwrap_or_default()];
+                let reencoded = signed_data::reencoded_signed_attributes(attrs);
+                let parts: [&[u8]; 2] = match &reencoded {
+                    Some(bytes) => [bytes, &[]],
+                    None => [&set_tag, attrs.raw.get(1..).unwrap_or_default()],
+                };
                 budget.charge_signature(cost)?;
                 key.verify_signer(
                     &si.signature_algorithm,
