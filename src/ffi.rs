@@ -89,7 +89,12 @@ impl cmsv_error {
     }
 
     fn from_error(e: &Error) -> Self {
-        let text = match e.hint() {
+        // The C names of the functions that take the other form.
+        let c_hint = match e {
+            Error::UnexpectedForm { .. } => Some("verify Keystone tokens with cmsv_verify_token"),
+            _ => e.hint(),
+        };
+        let text = match c_hint {
             Some(hint) => format!("{e} (hint: {hint})"),
             None => e.to_string(),
         };

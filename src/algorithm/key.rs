@@ -1,6 +1,7 @@
 //! Public keys, parsed once from a SubjectPublicKeyInfo and cached with
 //! their certificate.
 
+use super::fast_rsa::FastRsa;
 use super::identifier::{AlgorithmIdentifier, KeyFamily};
 use super::key_limits;
 use super::{AlgorithmPolicy, SignatureProblem};
@@ -13,8 +14,10 @@ use crate::oid;
 pub(crate) enum PublicKey {
     Rsa {
         key: rsa::PublicKey,
-        /// The fast public operation, when the exponent fits 64 bits.
+        /// The portable fast public operation, when the exponent fits 64 bits.
         op: Option<RsaPublicOp>,
+        /// The accelerated backend, when this CPU runs it and it takes the key.
+        fast: Option<FastRsa>,
         bits: usize,
         /// id-RSASSA-PSS keys may only make PSS signatures.
         pss_only: bool,
@@ -90,10 +93,13 @@ impl PublicKey {
         };
         match KeyFamily::of_key(alg.oid) {
             Some(family @ (KeyFamily::Rsa | KeyFamily::RsaPss)) => {
-                let (key, op, bits) = parse_rsa(key)?;
+                let der = key;
+                let (key, op, bits) = parse_rsa(der)?;
+                let fast = FastRsa::new(der);
                 Ok(Self::Rsa {
                     key,
                     op,
+                    fast,
                     bits,
                     pss_only: family == KeyFamily::RsaPss,
                 })

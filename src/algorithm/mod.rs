@@ -8,9 +8,11 @@
 //! - [`identifier`]: `AlgorithmIdentifier` and what each OID names;
 //! - [`key`]: public keys parsed from a SubjectPublicKeyInfo;
 //! - [`key_limits`]: OpenSSL's hard key limits and work estimates;
+//! - [`fast_rsa`]: the accelerated RSA backend (graviola) where the CPU runs it;
 //! - [`verify`]: signature verification under OpenSSL 3.0's rules.
 
 pub(crate) mod digest;
+pub(crate) mod fast_rsa;
 pub(crate) mod identifier;
 pub(crate) mod key;
 pub(crate) mod key_limits;

@@ -4,6 +4,7 @@
 use signature::hazmat::PrehashVerifier;
 use signature::Verifier as _;
 
+use super::fast_rsa::FastRsa;
 use super::identifier::{cert_signature_kind, is_legacy_rsa_oid, CertSigKind};
 use super::{AlgorithmIdentifier, AlgorithmPolicy, DigestAlgorithm, DigestLookup, PublicKey};
 use crate::asn1::{self, tag, Tlv};
@@ -87,9 +88,12 @@ impl PublicKey {
         self.check_signature_length(signature)?;
         match self {
             Self::Rsa {
-                key, op, pss_only, ..
+                key,
+                op,
+                fast,
+                pss_only,
+                ..
             } => {
-                let hashed = digest.digest(parts);
                 if oid::is(sig_alg.oid, &oid::RSASSA_PSS) {
                     let pss = PssParams::parse(sig_alg.params)?;
                     if pss.hash != digest || pss.mgf_hash != digest {
@@ -97,9 +101,7 @@ impl PublicKey {
                             "the PSS hash differs from the SignerInfo digest algorithm",
                         ));
                     }
-                    return digest
-                        .verify_pss(key, hashed.as_ref(), signature, pss.salt_len)
-                        .map_err(|_| SignatureProblem::Invalid);
+                    return verify_pss(key, fast.as_ref(), digest, pss.salt_len, parts, signature);
                 }
                 let rsa_family = oid::is(sig_alg.oid, &oid::RSA_ENCRYPTION)
                     || matches!(
@@ -118,7 +120,7 @@ impl PublicKey {
                         "an RSA-PSS key can only make RSASSA-PSS signatures",
                     ));
                 }
-                verify_pkcs1v15(key, op.as_ref(), digest, hashed.as_ref(), signature)
+                verify_pkcs1v15(key, op.as_ref(), fast.as_ref(), digest, parts, signature)
             }
             Self::P256(key) => verify_ecdsa(
                 key,
@@ -168,15 +170,15 @@ impl PublicKey {
                 Self::Rsa {
                     key,
                     op,
+                    fast,
                     pss_only: false,
                     ..
                 },
             ) => {
                 digest.check_policy(policy)?;
-                let hashed = digest.digest(&[tbs]);
-                verify_pkcs1v15(key, op.as_ref(), digest, hashed.as_ref(), signature)
+                verify_pkcs1v15(key, op.as_ref(), fast.as_ref(), digest, &[tbs], signature)
             }
-            (CertSigKind::RsaPss, Self::Rsa { key, .. }) => {
+            (CertSigKind::RsaPss, Self::Rsa { key, fast, .. }) => {
                 let pss = PssParams::parse(sig_alg.params)?;
                 if pss.mgf_hash != pss.hash {
                     return Err(SignatureProblem::BadParameters(
@@ -184,10 +186,14 @@ impl PublicKey {
                     ));
                 }
                 pss.hash.check_policy(policy)?;
-                let hashed = pss.hash.digest(&[tbs]);
-                pss.hash
-                    .verify_pss(key, hashed.as_ref(), signature, pss.salt_len)
-                    .map_err(|_| SignatureProblem::Invalid)
+                verify_pss(
+                    key,
+                    fast.as_ref(),
+                    pss.hash,
+                    pss.salt_len,
+                    &[tbs],
+                    signature,
+                )
             }
             (CertSigKind::Ecdsa(digest), Self::P256(key)) => verify_ecdsa(
                 key,
@@ -205,15 +211,21 @@ impl PublicKey {
     }
 }
 
-/// PKCS#1 v1.5 verification, through the precomputed public operation when
-/// there is one.
+/// PKCS#1 v1.5 verification of `parts`: graviola when it takes the case,
+/// else the precomputed Montgomery operation, else the `rsa` crate.
 fn verify_pkcs1v15(
     key: &rsa::PublicKey,
     op: Option<&RsaPublicOp>,
+    fast: Option<&FastRsa>,
     digest: DigestAlgorithm,
-    hashed: &[u8],
+    parts: &[&[u8]],
     signature: &[u8],
 ) -> Result<(), SignatureProblem> {
+    if let Some(valid) = fast.and_then(|f| f.verify_pkcs1(digest, parts, signature)) {
+        return valid.then_some(()).ok_or(SignatureProblem::Invalid);
+    }
+    let hashed = digest.digest(parts);
+    let hashed = hashed.as_ref();
     let scheme = digest.pkcs1v15();
     let valid = match op {
         Some(op) => op.verify_pkcs1v15(&scheme.prefix, hashed, signature),
@@ -224,6 +236,24 @@ fn verify_pkcs1v15(
     } else {
         Err(SignatureProblem::Invalid)
     }
+}
+
+/// RSASSA-PSS verification of `parts` (MGF1 with `digest`): graviola when it
+/// takes the case, else the `rsa` crate.
+fn verify_pss(
+    key: &rsa::PublicKey,
+    fast: Option<&FastRsa>,
+    digest: DigestAlgorithm,
+    salt_len: usize,
+    parts: &[&[u8]],
+    signature: &[u8],
+) -> Result<(), SignatureProblem> {
+    if let Some(valid) = fast.and_then(|f| f.verify_pss(digest, salt_len, parts, signature)) {
+        return valid.then_some(()).ok_or(SignatureProblem::Invalid);
+    }
+    digest
+        .verify_pss(key, digest.digest(parts).as_ref(), signature, salt_len)
+        .map_err(|_| SignatureProblem::Invalid)
 }
 
 fn verify_ecdsa<S, E>(
