@@ -176,6 +176,7 @@ fn describe_key(cert: &Certificate) -> String {
         }) => format!("RSA-PSS {bits} bits"),
         Ok(PublicKey::P256(_)) => "EC P-256".into(),
         Ok(PublicKey::P384(_)) => "EC P-384".into(),
+        Ok(PublicKey::P521(_)) => "EC P-521".into(),
         Ok(PublicKey::Ed25519(_)) => "Ed25519".into(),
         Err(p) => format!("unusable: {p}"),
     }

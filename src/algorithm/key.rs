@@ -24,6 +24,7 @@ pub(crate) enum PublicKey {
     },
     P256(p256::ecdsa::VerifyingKey),
     P384(p384::ecdsa::VerifyingKey),
+    P521(p521::ecdsa::VerifyingKey),
     Ed25519(ed25519_dalek::VerifyingKey),
 }
 
@@ -43,7 +44,7 @@ pub enum KeyProblem {
     BadExponent(&'static str),
     /// The key type is one cmsverify does not verify with (DSA, Ed448, unknown).
     Unsupported(String),
-    /// An EC key on a curve other than P-256 and P-384, or with explicit parameters.
+    /// An EC key on a curve other than P-256, P-384 and P-521, or with explicit parameters.
     UnsupportedCurve(String),
     /// The key bytes do not decode.
     Malformed,
@@ -116,6 +117,10 @@ impl PublicKey {
                     p384::ecdsa::VerifyingKey::from_sec1_bytes(key)
                         .map(Self::P384)
                         .map_err(|_| KeyProblem::Malformed)
+                } else if oid::is(curve.value, &oid::SECP521R1) {
+                    p521::ecdsa::VerifyingKey::from_sec1_bytes(key)
+                        .map(Self::P521)
+                        .map_err(|_| KeyProblem::Malformed)
                 } else {
                     Err(KeyProblem::UnsupportedCurve(format!(
                         "curve {}",
@@ -167,7 +172,7 @@ impl PublicKey {
                 pss_only: false, ..
             } => "RSA",
             Self::Rsa { pss_only: true, .. } => "RSA-PSS",
-            Self::P256(_) | Self::P384(_) => "EC",
+            Self::P256(_) | Self::P384(_) | Self::P521(_) => "EC",
             Self::Ed25519(_) => "Ed25519",
         }
     }

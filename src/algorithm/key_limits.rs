@@ -42,6 +42,10 @@ const P384: KeyCost = KeyCost {
     setup: 50,
     verify: 550,
 };
+const P521: KeyCost = KeyCost {
+    setup: 100,
+    verify: 1100,
+};
 const ED25519: KeyCost = KeyCost {
     setup: 5,
     verify: 30,
@@ -131,6 +135,7 @@ pub(crate) fn estimate(spki: &[u8]) -> Result<KeyCost, KeyProblem> {
         Some(KeyFamily::Ec) => match alg.params.filter(|p| p.tag == tag::OID) {
             Some(c) if oid::is(c.value, &oid::SECP256R1) => P256,
             Some(c) if oid::is(c.value, &oid::SECP384R1) => P384,
+            Some(c) if oid::is(c.value, &oid::SECP521R1) => P521,
             _ => free,
         },
         Some(KeyFamily::Ed25519) => ED25519,

@@ -1,7 +1,7 @@
 //! Digest and signature algorithms, dispatched by OID.
 //!
 //! Covers what `openssl cms -verify` verifies in practice: RSA PKCS#1 v1.5 and
-//! RSASSA-PSS, ECDSA on P-256 and P-384, plus Ed25519 (RFC 8419), which
+//! RSASSA-PSS, ECDSA on P-256, P-384 and P-521, plus Ed25519 (RFC 8419), which
 //! OpenSSL 3.0 cannot verify in CMS. DSA is refused with a clear error.
 //!
 //! - [`digest`]: the digests and their OIDs (one table);

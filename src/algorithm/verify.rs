@@ -132,6 +132,11 @@ impl PublicKey {
                 digest.digest(parts).as_ref(),
                 p384::ecdsa::Signature::from_der(signature),
             ),
+            Self::P521(key) => verify_ecdsa(
+                key,
+                digest.digest(parts).as_ref(),
+                p521::ecdsa::Signature::from_der(signature),
+            ),
             Self::Ed25519(key) => {
                 if !oid::is(sig_alg.oid, &oid::ED25519) {
                     return Err(SignatureProblem::KeyMismatch {
@@ -204,6 +209,11 @@ impl PublicKey {
                 key,
                 digest.digest(&[tbs]).as_ref(),
                 p384::ecdsa::Signature::from_der(signature),
+            ),
+            (CertSigKind::Ecdsa(digest), Self::P521(key)) => verify_ecdsa(
+                key,
+                digest.digest(&[tbs]).as_ref(),
+                p521::ecdsa::Signature::from_der(signature),
             ),
             (CertSigKind::Ed25519, Self::Ed25519(key)) => verify_ed25519(key, &[tbs], signature),
             _ => Err(mismatch()),

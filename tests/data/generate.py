@@ -100,6 +100,7 @@ OIDS = {
     "md5WithRSA": "1.2.840.113549.1.1.4",
     "ecPublicKey": "1.2.840.10045.2.1", "prime256v1": "1.2.840.10045.3.1.7", "secp384r1": "1.3.132.0.34",
     "ecdsa-sha256": "1.2.840.10045.4.3.2", "ecdsa-sha384": "1.2.840.10045.4.3.3", "ecdsa-sha1": "1.2.840.10045.4.1",
+    "ecdsa-sha512": "1.2.840.10045.4.3.4",
     "ed25519": "1.3.101.112",
     "sha1": "1.3.14.3.2.26", "sha256": "2.16.840.1.101.3.4.2.1", "sha384": "2.16.840.1.101.3.4.2.2",
     "sha512": "2.16.840.1.101.3.4.2.3", "sha224": "2.16.840.1.101.3.4.2.4", "md5": "1.2.840.113549.2.5",
@@ -140,6 +141,8 @@ class Key:
             self.priv = ec.generate_private_key(ec.SECP256R1())
         elif kind == "p384":
             self.priv = ec.generate_private_key(ec.SECP384R1())
+        elif kind == "p521":
+            self.priv = ec.generate_private_key(ec.SECP521R1())
         elif kind == "ed25519":
             self.priv = ed25519.Ed25519PrivateKey.generate()
         elif kind == "dsa":
@@ -153,7 +156,7 @@ class Key:
                                        serialization.NoEncryption())
 
     def default_sig(self):
-        return {"rsa": "sha256WithRSA", "p256": "ecdsa-sha256", "p384": "ecdsa-sha384",
+        return {"rsa": "sha256WithRSA", "p256": "ecdsa-sha256", "p384": "ecdsa-sha384", "p521": "ecdsa-sha512",
                 "ed25519": "ed25519", "dsa": None}[self.kind]
 
     def sign(self, data, how):
@@ -327,7 +330,7 @@ class Signer:
             else:
                 sig = key.priv.sign(to_sign, padding.PKCS1v15(), HASHES[self.h]())
                 sig_alg = alg(how, null())
-        elif key.kind in ("p256", "p384"):
+        elif key.kind in ("p256", "p384", "p521"):
             sig = key.priv.sign(to_sign, ec.ECDSA(HASHES[self.h]()))
             sig_alg = alg(self.sig_alg or ("ecdsa-" + self.h))
         elif key.kind == "ed25519":
@@ -385,6 +388,8 @@ scenario("E13-ecdsa-p256", "algorithm", "ECDSA P-256 signer (leaf KU digitalSign
     lambda: basic(leaf(key=Key("p256")), opts=("-nocerts",)))
 scenario("alg-ecdsa-p384", "algorithm", "ECDSA P-384 signer, SHA-384, no attributes")(
     lambda: basic(leaf(key=Key("p384")), opts=("-nocerts", "-noattr", "-md", "sha384")))
+scenario("alg-ecdsa-p521", "algorithm", "ECDSA P-521 signer, SHA-512, with attributes")(
+    lambda: basic(leaf(key=Key("p521")), opts=("-nocerts", "-md", "sha512")))
 
 def ed25519_case(with_attrs):
     cert = leaf(key=Key("ed25519"))
