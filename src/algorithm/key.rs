@@ -78,20 +78,27 @@ impl std::fmt::Display for KeyProblem {
     }
 }
 
+/// The algorithm and the key bytes of a DER SubjectPublicKeyInfo:
+/// `SEQUENCE { algorithm AlgorithmIdentifier, subjectPublicKey BIT STRING }`
+/// (no unused bits).
+pub(crate) fn split_spki(spki: &[u8]) -> Result<(AlgorithmIdentifier<'_>, &[u8]), KeyProblem> {
+    let bad = |_| KeyProblem::Malformed;
+    let seq = asn1::parse_one(spki)
+        .and_then(|t| t.expect(tag::SEQUENCE))
+        .map_err(bad)?;
+    let mut r = seq.reader();
+    let alg = r.any().and_then(AlgorithmIdentifier::parse).map_err(bad)?;
+    let bits = r.expect(tag::BIT_STRING).map_err(bad)?.value;
+    match bits.split_first() {
+        Some((0, key)) => Ok((alg, key)),
+        _ => Err(KeyProblem::Malformed),
+    }
+}
+
 impl PublicKey {
     /// Parses a DER SubjectPublicKeyInfo.
     pub(crate) fn from_spki(spki: &[u8]) -> Result<Self, KeyProblem> {
-        let bad = |_| KeyProblem::Malformed;
-        let seq = asn1::parse_one(spki)
-            .and_then(|t| t.expect(tag::SEQUENCE))
-            .map_err(bad)?;
-        let mut r = seq.reader();
-        let alg = r.any().and_then(AlgorithmIdentifier::parse).map_err(bad)?;
-        let bits = r.expect(tag::BIT_STRING).map_err(bad)?.value;
-        let key = match bits.split_first() {
-            Some((0, key)) => key,
-            _ => return Err(KeyProblem::Malformed),
-        };
+        let (alg, key) = split_spki(spki)?;
         match KeyFamily::of_key(alg.oid) {
             Some(family @ (KeyFamily::Rsa | KeyFamily::RsaPss)) => {
                 let der = key;

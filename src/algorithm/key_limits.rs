@@ -11,7 +11,7 @@
 //! unit is one 2048-bit Montgomery multiplication, and a multiplication of
 //! `l` 64-bit limbs costs `l² / 32²` units (schoolbook multiplication).
 
-use crate::algorithm::{AlgorithmIdentifier, KeyFamily, KeyProblem};
+use crate::algorithm::{KeyFamily, KeyProblem};
 use crate::asn1::{self, tag};
 use crate::oid;
 
@@ -111,17 +111,7 @@ fn rsa_cost(n: &[u8], e: &[u8]) -> KeyCost {
 /// at all (unknown type, unsupported curve) cost nothing: their problem is
 /// reported by [`crate::algorithm::PublicKey::from_spki`].
 pub(crate) fn estimate(spki: &[u8]) -> Result<KeyCost, KeyProblem> {
-    let bad = |_| KeyProblem::Malformed;
-    let seq = asn1::parse_one(spki)
-        .and_then(|t| t.expect(tag::SEQUENCE))
-        .map_err(bad)?;
-    let mut r = seq.reader();
-    let alg = r.any().and_then(AlgorithmIdentifier::parse).map_err(bad)?;
-    let bits = r.expect(tag::BIT_STRING).map_err(bad)?.value;
-    let key = match bits.split_first() {
-        Some((0, key)) => key,
-        _ => return Err(KeyProblem::Malformed),
-    };
+    let (alg, key) = super::key::split_spki(spki)?;
     let free = KeyCost {
         setup: 0,
         verify: 0,
