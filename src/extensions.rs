@@ -11,17 +11,47 @@ use crate::oid;
 pub(crate) mod ku {
     pub(crate) const DIGITAL_SIGNATURE: u16 = 0x0080;
     pub(crate) const NON_REPUDIATION: u16 = 0x0040;
+    pub(crate) const KEY_ENCIPHERMENT: u16 = 0x0020;
+    pub(crate) const DATA_ENCIPHERMENT: u16 = 0x0010;
+    pub(crate) const KEY_AGREEMENT: u16 = 0x0008;
     pub(crate) const KEY_CERT_SIGN: u16 = 0x0004;
+    pub(crate) const CRL_SIGN: u16 = 0x0002;
+    pub(crate) const ENCIPHER_ONLY: u16 = 0x0001;
+    pub(crate) const DECIPHER_ONLY: u16 = 0x8000;
+    /// Every bit with its RFC 5280 name, in bit order.
+    pub(crate) const NAMES: [(u16, &str); 9] = [
+        (DIGITAL_SIGNATURE, "digitalSignature"),
+        (NON_REPUDIATION, "nonRepudiation"),
+        (KEY_ENCIPHERMENT, "keyEncipherment"),
+        (DATA_ENCIPHERMENT, "dataEncipherment"),
+        (KEY_AGREEMENT, "keyAgreement"),
+        (KEY_CERT_SIGN, "keyCertSign"),
+        (CRL_SIGN, "cRLSign"),
+        (ENCIPHER_ONLY, "encipherOnly"),
+        (DECIPHER_ONLY, "decipherOnly"),
+    ];
 }
 
 /// Netscape cert type bits.
 pub(crate) mod ns {
     pub(crate) const SSL_CLIENT: u8 = 0x80;
+    pub(crate) const SSL_SERVER: u8 = 0x40;
     pub(crate) const SMIME: u8 = 0x20;
+    pub(crate) const OBJSIGN: u8 = 0x10;
     pub(crate) const SSL_CA: u8 = 0x04;
     pub(crate) const SMIME_CA: u8 = 0x02;
     pub(crate) const OBJSIGN_CA: u8 = 0x01;
     pub(crate) const ANY_CA: u8 = SSL_CA | SMIME_CA | OBJSIGN_CA;
+    /// Every bit with its name, in bit order.
+    pub(crate) const NAMES: [(u8, &str); 7] = [
+        (SSL_CLIENT, "SSL client"),
+        (SSL_SERVER, "SSL server"),
+        (SMIME, "S/MIME"),
+        (OBJSIGN, "object signing"),
+        (SSL_CA, "SSL CA"),
+        (SMIME_CA, "S/MIME CA"),
+        (OBJSIGN_CA, "object signing CA"),
+    ];
 }
 
 /// `BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER OPTIONAL }`

@@ -140,28 +140,6 @@ pub struct CertificateInfo {
     pub smime_signing_problem: Option<CertProblem>,
 }
 
-const KEY_USAGE_NAMES: [(u16, &str); 9] = [
-    (0x0080, "digitalSignature"),
-    (0x0040, "nonRepudiation"),
-    (0x0020, "keyEncipherment"),
-    (0x0010, "dataEncipherment"),
-    (0x0008, "keyAgreement"),
-    (ku::KEY_CERT_SIGN, "keyCertSign"),
-    (0x0002, "cRLSign"),
-    (0x0001, "encipherOnly"),
-    (0x8000, "decipherOnly"),
-];
-
-const NS_NAMES: [(u8, &str); 7] = [
-    (ns::SSL_CLIENT, "SSL client"),
-    (0x40, "SSL server"),
-    (ns::SMIME, "S/MIME"),
-    (0x10, "object signing"),
-    (ns::SSL_CA, "SSL CA"),
-    (ns::SMIME_CA, "S/MIME CA"),
-    (ns::OBJSIGN_CA, "object signing CA"),
-];
-
 fn describe_key(cert: &Certificate) -> String {
     match cert.public_key() {
         Ok(PublicKey::Rsa {
@@ -195,7 +173,7 @@ impl Certificate {
             not_after: self.not_after(),
             public_key: describe_key(self),
             key_usage: ext.key_usage.map(|k| {
-                KEY_USAGE_NAMES
+                ku::NAMES
                     .iter()
                     .filter(|(bit, _)| k & bit != 0)
                     .map(|(_, n)| *n)
@@ -207,7 +185,7 @@ impl Certificate {
                 .map(|list| list.iter().map(|o| oid::describe(o)).collect()),
             basic_constraints: ext.basic_constraints.map(|bc| (bc.ca, bc.path_len)),
             netscape_cert_type: ext.ns_cert_type.map(|t| {
-                NS_NAMES
+                ns::NAMES
                     .iter()
                     .filter(|(bit, _)| t & bit != 0)
                     .map(|(_, n)| *n)

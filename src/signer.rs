@@ -322,7 +322,7 @@ impl Signer {
         let digest = self.effective_digest();
         let mut digest_alg = Vec::new();
         let mut digest_oid = Vec::new();
-        push_tlv(&mut digest_oid, tag::OID, digest_oid_of(digest).as_bytes());
+        push_tlv(&mut digest_oid, tag::OID, digest.oid().as_bytes());
         push_tlv(&mut digest_alg, tag::SEQUENCE, &digest_oid);
 
         let mut si = Vec::new();
@@ -446,22 +446,4 @@ pub enum OutputForm {
     /// A Keystone PKIZ token at keystoneclient's default level
     /// ([`Signer::sign_pkiz`] with [`crate::keystone::PKIZ_COMPRESSION_LEVEL`]).
     Pkiz,
-}
-
-fn digest_oid_of(d: DigestAlgorithm) -> &'static const_oid::ObjectIdentifier {
-    use DigestAlgorithm::*;
-    match d {
-        Md5 => &oid::MD5,
-        Sha1 => &oid::SHA1,
-        Sha224 => &oid::SHA224,
-        Sha256 => &oid::SHA256,
-        Sha384 => &oid::SHA384,
-        Sha512 => &oid::SHA512,
-        Sha512_224 => &oid::SHA512_224,
-        Sha512_256 => &oid::SHA512_256,
-        Sha3_224 => &oid::SHA3_224,
-        Sha3_256 => &oid::SHA3_256,
-        Sha3_384 => &oid::SHA3_384,
-        Sha3_512 => &oid::SHA3_512,
-    }
 }

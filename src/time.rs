@@ -67,6 +67,32 @@ impl UnixTime {
         valid.then(|| Self::from_civil(year, month, day, hour, min, sec))
     }
 
+    /// Parses an operator-given time: seconds since the epoch (`1767225600`)
+    /// or RFC 3339 in UTC (`2026-01-01T00:00:00Z`, `T` or a space, `Z` or
+    /// `z`); dates that do not exist (`2026-02-31`) are refused.
+    ///
+    /// # Errors
+    /// A sentence naming the accepted forms.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        if let Ok(secs) = s.parse::<i64>() {
+            return Ok(Self(secs));
+        }
+        let bad = || {
+            format!(
+                "{s:?} is neither a UNIX time nor an RFC 3339 UTC time like 2026-01-01T00:00:00Z"
+            )
+        };
+        let Ok(
+            [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1, b'T' | b't' | b' ', h0, h1, b':', n0, n1, b':', s0, s1, b'Z' | b'z'],
+        ) = <[u8; 20]>::try_from(s.as_bytes())
+        else {
+            return Err(bad());
+        };
+        // The X.509 GeneralizedTime reader applies the calendar rules.
+        let generalized = [y0, y1, y2, y3, m0, m1, d0, d1, h0, h1, n0, n1, s0, s1, b'Z'];
+        Self::from_x509(crate::asn1::tag::GENERALIZED_TIME, &generalized).ok_or_else(bad)
+    }
+
     /// Splits the time into a UTC calendar date and time of day.
     pub fn to_civil(self) -> (i64, u32, u32, u32, u32, u32) {
         let days = self.0.div_euclid(86_400);
@@ -128,6 +154,28 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn operator_times_parse_strictly() {
+        assert_eq!(UnixTime::parse("0"), Ok(UnixTime(0)));
+        assert_eq!(
+            UnixTime::parse("2026-01-01T00:00:00Z"),
+            Ok(UnixTime::from_civil(2026, 1, 1, 0, 0, 0))
+        );
+        assert_eq!(
+            UnixTime::parse("2024-02-29 12:30:59z"),
+            Ok(UnixTime::from_civil(2024, 2, 29, 12, 30, 59))
+        );
+        for bad in [
+            "2026-02-31T00:00:00Z",
+            "2025-02-29T00:00:00Z",
+            "2026-01-01T24:00:00Z",
+            "2026-01-01",
+            "yesterday",
+        ] {
+            assert!(UnixTime::parse(bad).is_err(), "{bad}");
+        }
+    }
     use crate::asn1::tag::{GENERALIZED_TIME as G, UTC_TIME as U};
 
     #[test]

@@ -36,25 +36,37 @@ pub(crate) enum DigestLookup {
     Unavailable,
 }
 
+/// The one table of digest OIDs.
+const DIGEST_OIDS: [(&const_oid::ObjectIdentifier, DigestAlgorithm); 12] = {
+    use DigestAlgorithm::*;
+    [
+        (&oid::MD5, Md5),
+        (&oid::SHA1, Sha1),
+        (&oid::SHA224, Sha224),
+        (&oid::SHA256, Sha256),
+        (&oid::SHA384, Sha384),
+        (&oid::SHA512, Sha512),
+        (&oid::SHA512_224, Sha512_224),
+        (&oid::SHA512_256, Sha512_256),
+        (&oid::SHA3_224, Sha3_224),
+        (&oid::SHA3_256, Sha3_256),
+        (&oid::SHA3_384, Sha3_384),
+        (&oid::SHA3_512, Sha3_512),
+    ]
+};
+
 impl DigestAlgorithm {
+    /// This digest's OID (from the same table as [`DigestAlgorithm::lookup`]).
+    pub(crate) fn oid(self) -> &'static const_oid::ObjectIdentifier {
+        DIGEST_OIDS
+            .iter()
+            .find(|(_, alg)| *alg == self)
+            .map_or(&oid::SHA256, |(o, _)| o)
+    }
+
     /// Looks up a digest algorithm by the content bytes of its OID.
     pub(crate) fn lookup(oid_value: &[u8]) -> DigestLookup {
-        use DigestAlgorithm::*;
-        let table: [(&const_oid::ObjectIdentifier, DigestAlgorithm); 12] = [
-            (&oid::MD5, Md5),
-            (&oid::SHA1, Sha1),
-            (&oid::SHA224, Sha224),
-            (&oid::SHA256, Sha256),
-            (&oid::SHA384, Sha384),
-            (&oid::SHA512, Sha512),
-            (&oid::SHA512_224, Sha512_224),
-            (&oid::SHA512_256, Sha512_256),
-            (&oid::SHA3_224, Sha3_224),
-            (&oid::SHA3_256, Sha3_256),
-            (&oid::SHA3_384, Sha3_384),
-            (&oid::SHA3_512, Sha3_512),
-        ];
-        if let Some((_, alg)) = table.iter().find(|(o, _)| oid::is(oid_value, o)) {
+        if let Some((_, alg)) = DIGEST_OIDS.iter().find(|(o, _)| oid::is(oid_value, o)) {
             return DigestLookup::Supported(*alg);
         }
         // OpenSSL registers each digest's RSA signature OID as an alias of the
@@ -232,6 +244,16 @@ impl AsRef<[u8]> for DigestValue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_digest_round_trips_through_the_oid_table() {
+        for d in DigestAlgorithm::ALL {
+            assert_eq!(
+                DigestAlgorithm::lookup(d.oid().as_bytes()),
+                DigestLookup::Supported(d)
+            );
+        }
+    }
 
     #[test]
     fn digest_lookup_classifies_openssl_availability() {

@@ -59,35 +59,9 @@ pub(crate) fn write_output(path: Option<&Path>, bytes: &[u8]) -> std::io::Result
     }
 }
 
-/// Parses `--attime`: seconds since the epoch, or RFC 3339 in UTC
-/// (`2026-01-01T00:00:00Z`).
+/// Parses `--attime` with the library's rules ([`UnixTime::parse`]).
 pub(crate) fn parse_time(s: &str) -> Result<UnixTime, String> {
-    if let Ok(secs) = s.parse::<i64>() {
-        return Ok(UnixTime(secs));
-    }
-    let bad = || {
-        format!("{s:?} is neither a UNIX time nor an RFC 3339 UTC time like 2026-01-01T00:00:00Z")
-    };
-    let Ok(
-        [_, _, _, _, b'-', _, _, b'-', _, _, b'T' | b't' | b' ', _, _, b':', _, _, b':', _, _, b'Z' | b'z'],
-    ) = <[u8; 20]>::try_from(s.as_bytes())
-    else {
-        return Err(bad());
-    };
-    let num =
-        |r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<u32>().ok()).ok_or_else(bad);
-    let year = i64::from(num(0..4)?);
-    let (month, day, hour, min, sec) = (
-        num(5..7)?,
-        num(8..10)?,
-        num(11..13)?,
-        num(14..16)?,
-        num(17..19)?,
-    );
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || min > 59 || sec > 60 {
-        return Err(bad());
-    }
-    Ok(UnixTime::from_civil(year, month, day, hour, min, sec))
+    UnixTime::parse(s)
 }
 
 /// Prints `error: ...` and `hint: ...` to stderr.
