@@ -42,6 +42,8 @@ struct Inner {
     canonical_subject: Vec<u8>,
     extensions: Extensions,
     fingerprint: [u8; 32],
+    /// The SubjectPublicKeyInfo algorithm's key family, read at parse time.
+    key_family: Option<KeyFamily>,
     key: OnceLock<Result<PublicKey, KeyProblem>>,
 }
 
@@ -110,7 +112,7 @@ impl Certificate {
         let spki = t.expect(tag::SEQUENCE)?;
         // OpenSSL decodes SubjectPublicKeyInfo's structure with the certificate.
         let mut k = spki.reader();
-        AlgorithmIdentifier::parse(k.any()?)?;
+        let key_family = KeyFamily::of_key(AlgorithmIdentifier::parse(k.any()?)?.oid);
         check_bit_string(k.expect(tag::BIT_STRING)?)?;
         k.finish()?;
         t.optional(tag::ctx_prim(1))?;
@@ -157,6 +159,7 @@ impl Certificate {
                 canonical_subject,
                 extensions,
                 fingerprint: fp,
+                key_family,
                 key: OnceLock::new(),
             }),
         })
@@ -234,13 +237,7 @@ impl Certificate {
 
     /// The SubjectPublicKeyInfo algorithm's key family.
     pub(crate) fn key_family(&self) -> Option<KeyFamily> {
-        let spki = asn1::parse_one(self.spki()).ok()?;
-        let alg = spki
-            .reader()
-            .any()
-            .and_then(AlgorithmIdentifier::parse)
-            .ok()?;
-        KeyFamily::of_key(alg.oid)
+        self.inner.key_family
     }
 
     /// The public key, parsed on first use and cached.
