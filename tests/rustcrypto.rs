@@ -401,7 +401,8 @@ fn certificates_convert_both_ways() {
 }
 
 // ---------------------------------------------------------------------------
-// The README's sample ("Using RustCrypto types"), verbatim.
+// The README's sample ("Using RustCrypto types"): run here, and the README
+// shows exactly these lines.
 
 #[test]
 fn readme_sample() -> Result<(), Box<dyn std::error::Error>> {
@@ -409,13 +410,13 @@ fn readme_sample() -> Result<(), Box<dyn std::error::Error>> {
     use x509_cert::der::DecodePem;
 
     // Certificates held as x509-cert types.
-    let root =
+    let anchors =
         x509_cert::Certificate::load_pem_chain(&std::fs::read("tests/data/keystone/cacert.pem")?)?;
     let signer =
         x509_cert::Certificate::from_pem(std::fs::read("tests/data/keystone/signing_cert.pem")?)?;
 
     let mut builder = cmsverify::Verifier::builder().untrusted_x509(&signer)?;
-    for cert in &root {
+    for cert in &anchors {
         builder = builder.trusted_x509(cert)?;
     }
     let verifier = builder.build()?;
@@ -431,6 +432,27 @@ fn readme_sample() -> Result<(), Box<dyn std::error::Error>> {
     // README sample end
     assert!(verified.content.starts_with(b"{"));
     Ok(())
+}
+
+#[test]
+fn readme_shows_the_tested_sample() {
+    let source = std::fs::read_to_string("tests/rustcrypto.rs").unwrap();
+    let start = source.find("    // README sample start\n").unwrap();
+    let end = source.find("    // README sample end\n").unwrap();
+    let tested: Vec<&str> = source[start..end]
+        .lines()
+        .skip(1)
+        .map(|l| l.strip_prefix("    ").unwrap_or(l))
+        .collect();
+
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let section = &readme[readme.find("## Using RustCrypto types").unwrap()..];
+    let block = &section[section.find("```rust\n").unwrap() + 8..];
+    let shown: Vec<&str> = block[..block.find("```").unwrap()]
+        .lines()
+        .filter(|l| !l.starts_with("# "))
+        .collect();
+    assert_eq!(shown, tested);
 }
 
 // ---------------------------------------------------------------------------
