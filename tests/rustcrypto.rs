@@ -400,6 +400,23 @@ fn certificates_convert_both_ways() {
     }
 }
 
+/// A certificate cmsverify (like OpenSSL) parses but `der` refuses: a
+/// notBefore UTCTime without seconds (tests/data/rustcrypto/der-differences.tsv).
+#[test]
+fn to_x509_cert_reports_what_der_refuses() {
+    let text = std::fs::read_to_string(format!("{SCENARIOS}/K01-utctime-no-seconds/certfile.pem"))
+        .unwrap();
+    let der = &pem_blocks(&text)[0].1;
+    let cert = cmsverify::Certificate::from_der(der).unwrap();
+    let err = cert.to_x509_cert().unwrap_err();
+    assert!(matches!(err, InteropError::Decode(_)), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("x509-cert does not decode the certificate"),
+        "{err}"
+    );
+}
+
 // ---------------------------------------------------------------------------
 // The README's sample ("Using RustCrypto types"): run here, and the README
 // shows exactly these lines.
