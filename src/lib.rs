@@ -29,8 +29,12 @@
 //!   parsing and one work budget bounds each call ([`Verifier::verify_measured`]
 //!   reports it, [`WorkSpent`]).
 //!
+//! - [`interop`] (feature `rustcrypto`) takes and gives RustCrypto's
+//!   `x509-cert` and `cms` types, converting through DER.
+//!
 //! Where cmsverify deliberately differs from OpenSSL 3.0 is listed in
 //! `docs/compatibility.md`.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs, unsafe_code, clippy::as_conversions)]
 #![warn(unreachable_pub)]
 #![cfg_attr(
@@ -59,6 +63,9 @@ mod extensions;
 mod ffi;
 mod files;
 pub mod inspect;
+#[cfg(feature = "rustcrypto")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rustcrypto")))]
+pub mod interop;
 pub mod keystone;
 mod limits;
 mod montgomery;
@@ -83,6 +90,9 @@ pub use error::{
 };
 pub use extensions::InvalidExtension;
 pub use files::ReloadingVerifier;
+#[cfg(feature = "rustcrypto")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rustcrypto")))]
+pub use interop::InteropError;
 pub use limits::Limits;
 pub use signer::{OutputForm, SignOptions, Signer};
 pub use time::UnixTime;
