@@ -89,7 +89,15 @@ impl cmsv_error {
     }
 
     fn from_error(e: &Error) -> Self {
-        let text = match e.hint() {
+        // The core's hint for the wrong form speaks of "the token functions";
+        // a C caller is told the C function's name.
+        let hint = match e {
+            Error::UnexpectedForm { .. } => {
+                Some("verify Keystone tokens with cmsv_verify_token, CMS with cmsv_verify")
+            }
+            _ => e.hint(),
+        };
+        let text = match hint {
             Some(hint) => format!("{e} (hint: {hint})"),
             None => e.to_string(),
         };
