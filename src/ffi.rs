@@ -89,12 +89,15 @@ impl cmsv_error {
     }
 
     fn from_error(e: &Error) -> Self {
-        // The C names of the functions that take the other form.
-        let c_hint = match e {
-            Error::UnexpectedForm { .. } => Some("verify Keystone tokens with cmsv_verify_token"),
+        // The core's hint for the wrong form speaks of "the token functions";
+        // a C caller is told the C function's name.
+        let hint = match e {
+            Error::UnexpectedForm { .. } => {
+                Some("verify Keystone tokens with cmsv_verify_token, CMS with cmsv_verify")
+            }
             _ => e.hint(),
         };
-        let text = match c_hint {
+        let text = match hint {
             Some(hint) => format!("{e} (hint: {hint})"),
             None => e.to_string(),
         };
