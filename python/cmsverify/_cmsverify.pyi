@@ -1,7 +1,32 @@
-"""Type stubs of the native module (mirrors python/src/lib.rs)."""
+"""Type stubs of the native module (mirrors python/src/lib.rs).
+
+Checked against the built module by ``python -m mypy.stubtest
+cmsverify._cmsverify`` (scripts/test-30-python.sh). The pyclasses cannot be
+subclassed (``@final``) and are constructed by ``__new__`` (PyO3's
+``#[new]``), so the constructors are stubbed as ``__new__``.
+"""
 
 import os
-from typing import List, Optional, Union
+from typing import List, Optional, Union, final
+
+__all__ = [
+    "Error",
+    "ConfigError",
+    "ParseError",
+    "VerificationError",
+    "InternalError",
+    "Verifier",
+    "ReloadingVerifier",
+    "Verified",
+    "Signer",
+    "SignerInfo",
+    "pkiz_uncompress",
+    "openssl_text_canonical",
+    "token_to_cms",
+    "cms_to_token",
+    "MAX_INFLATED_BYTES",
+    "__version__",
+]
 
 _Data = Union[bytes, bytearray, str]
 _Path = Union[str, os.PathLike]
@@ -35,6 +60,7 @@ class InternalError(Error):
     ``except Exception`` and ``except cmsverify.Error`` catch it.
     """
 
+@final
 class SignerInfo:
     """One signer of a verified message."""
 
@@ -53,6 +79,7 @@ class SignerInfo:
     @property
     def path(self) -> List[str]: ...
 
+@final
 class Verified:
     """A verified message."""
 
@@ -61,26 +88,31 @@ class Verified:
     @property
     def signers(self) -> List[SignerInfo]: ...
 
+@final
 class Verifier:
     """Verifies messages against a certfile and a CAfile; thread-safe."""
 
-    def __init__(self, certfile: _Path, cafile: _Path) -> None: ...
+    def __new__(cls, certfile: _Path, cafile: _Path) -> "Verifier": ...
     @staticmethod
     def from_pem(certfile_pem: _Data, cafile_pem: _Data) -> "Verifier": ...
     def verify(self, data: _Data, inform: str = "auto") -> bytes: ...
     def verify_detailed(self, data: _Data, inform: str = "auto") -> Verified: ...
     def verify_detached(self, data: _Data, content: _Data) -> bytes: ...
 
+@final
 class ReloadingVerifier:
     """A verifier that reloads its files when they change."""
 
-    def __init__(self, certfile: _Path, cafile: _Path) -> None: ...
+    def __new__(cls, certfile: _Path, cafile: _Path) -> "ReloadingVerifier": ...
     def verify(self, data: _Data, inform: str = "auto") -> bytes: ...
 
+@final
 class Signer:
     """Signs content like keystoneclient's openssl cms -sign."""
 
-    def __init__(self, certfile: _Path, keyfile: _Path, digest: str = "sha256", text: bool = False) -> None: ...
+    def __new__(
+        cls, certfile: _Path, keyfile: _Path, digest: str = "sha256", text: bool = False
+    ) -> "Signer": ...
     def sign_pem(self, data: _Data) -> str: ...
     def sign_der(self, data: _Data) -> bytes: ...
 
