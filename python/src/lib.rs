@@ -15,6 +15,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyString};
 use pyo3::IntoPyObjectExt;
 
+use cmsverify::ErrorClass;
+
 create_exception!(
     cmsverify,
     Error,
@@ -94,9 +96,11 @@ fn set_attributes<const N: usize>(
 /// Converts a library error into the matching Python exception, with its attributes.
 fn to_py_err(py: Python<'_>, e: &cmsverify::Error) -> PyErr {
     let reason = e.to_string();
-    let err = match e.exit_code() {
-        2 => ConfigError::new_err(reason.clone()),
-        3 => ParseError::new_err(reason.clone()),
+    let err = match e.class() {
+        ErrorClass::Config => ConfigError::new_err(reason.clone()),
+        // Signing failures keep the class openssl exits with for them (3).
+        ErrorClass::Parse | ErrorClass::Signing => ParseError::new_err(reason.clone()),
+        // Verification, and any class a later core adds.
         _ => VerificationError::new_err(reason.clone()),
     };
     let cert = e.certificate();
