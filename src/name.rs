@@ -26,7 +26,7 @@ fn decode_string(tag: u8, value: &[u8]) -> Option<String> {
         UTF8 => std::str::from_utf8(value).ok().map(str::to_owned),
         PRINTABLE | IA5 | VISIBLE | T61 => Some(value.iter().map(|&b| char::from(b)).collect()),
         BMP => {
-            if value.len() % 2 != 0 {
+            if !value.len().is_multiple_of(2) {
                 return None;
             }
             let units = value
@@ -38,7 +38,7 @@ fn decode_string(tag: u8, value: &[u8]) -> Option<String> {
                 .ok()
         }
         UNIVERSAL => {
-            if value.len() % 4 != 0 {
+            if !value.len().is_multiple_of(4) {
                 return None;
             }
             value

@@ -6,6 +6,8 @@ use super::identifier::{AlgorithmIdentifier, KeyFamily};
 use super::key_limits;
 use super::{AlgorithmPolicy, SignatureProblem};
 use crate::asn1::{self, tag};
+use std::sync::{Arc, OnceLock};
+
 use crate::montgomery::RsaPublicOp;
 use crate::oid;
 
@@ -14,8 +16,8 @@ use crate::oid;
 pub(crate) enum PublicKey {
     Rsa {
         key: rsa::PublicKey,
-        /// The portable fast public operation, when the exponent fits 64 bits.
-        op: Option<RsaPublicOp>,
+        /// The portable fast public operation (set up on first use).
+        op: PortableOp,
         /// The accelerated backend, when this CPU runs it and it takes the key.
         fast: Option<FastRsa>,
         bits: usize,
@@ -26,6 +28,34 @@ pub(crate) enum PublicKey {
     P384(p384::ecdsa::VerifyingKey),
     P521(p521::ecdsa::VerifyingKey),
     Ed25519(ed25519_dalek::VerifyingKey),
+}
+
+/// The portable Montgomery public operation of a key, set up on first use:
+/// where the accelerated backend verifies, its precomputation (`R^2 mod n`)
+/// is never needed, which keeps a cold verify cheap.
+#[derive(Debug, Clone)]
+pub(crate) struct PortableOp {
+    n: Arc<[u8]>,
+    e: Arc<[u8]>,
+    op: OnceLock<Option<RsaPublicOp>>,
+}
+
+impl PortableOp {
+    fn new(n: &[u8], e: &[u8]) -> Self {
+        Self {
+            n: n.into(),
+            e: e.into(),
+            op: OnceLock::new(),
+        }
+    }
+
+    /// The operation, `None` when the key is outside its range (exponent
+    /// over 64 bits, modulus under 512): the `rsa` crate verifies those.
+    pub(crate) fn get(&self) -> Option<&RsaPublicOp> {
+        self.op
+            .get_or_init(|| RsaPublicOp::new(&self.n, &self.e))
+            .as_ref()
+    }
 }
 
 /// Why a public key cannot be used.
@@ -185,11 +215,11 @@ impl PublicKey {
     }
 }
 
-fn parse_rsa(key: &[u8]) -> Result<(rsa::PublicKey, Option<RsaPublicOp>, usize), KeyProblem> {
+fn parse_rsa(key: &[u8]) -> Result<(rsa::PublicKey, PortableOp, usize), KeyProblem> {
     let (n, e) = key_limits::rsa_components(key)?;
     // Before any arithmetic: key setup costs the square of the modulus length.
     key_limits::check_rsa(n, e)?;
-    let op = RsaPublicOp::new(n, e);
+    let op = PortableOp::new(n, e);
     let to_uint = |bytes: &[u8]| {
         let bits = u32::try_from(bytes.len() * 8).map_err(|_| KeyProblem::Malformed)?;
         rsa::BoxedUint::from_be_slice(bytes, bits.max(64)).map_err(|_| KeyProblem::Malformed)

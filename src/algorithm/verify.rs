@@ -120,7 +120,7 @@ impl PublicKey {
                         "an RSA-PSS key can only make RSASSA-PSS signatures",
                     ));
                 }
-                verify_pkcs1v15(key, op.as_ref(), fast.as_ref(), digest, parts, signature)
+                verify_pkcs1v15(key, op.get(), fast.as_ref(), digest, parts, signature)
             }
             Self::P256(key) => verify_ecdsa(
                 key,
@@ -181,7 +181,7 @@ impl PublicKey {
                 },
             ) => {
                 digest.check_policy(policy)?;
-                verify_pkcs1v15(key, op.as_ref(), fast.as_ref(), digest, &[tbs], signature)
+                verify_pkcs1v15(key, op.get(), fast.as_ref(), digest, &[tbs], signature)
             }
             (CertSigKind::RsaPss, Self::Rsa { key, fast, .. }) => {
                 let pss = PssParams::parse(sig_alg.params)?;
