@@ -9,7 +9,7 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
-use crate::algorithm::key_limits;
+use crate::algorithm::key_limits::{self, KeyCost};
 use crate::algorithm::{AlgorithmIdentifier, KeyFamily, KeyProblem, PublicKey};
 use crate::asn1::{self, tag, Asn1Error, Reader, Tlv};
 use crate::budget::Budget;
@@ -45,6 +45,8 @@ struct Inner {
     /// The SubjectPublicKeyInfo algorithm's key family, read at parse time.
     key_family: Option<KeyFamily>,
     key: OnceLock<Result<PublicKey, KeyProblem>>,
+    /// The key's hard limits and cost, read from the SPKI once.
+    key_cost: OnceLock<Result<KeyCost, KeyProblem>>,
 }
 
 /// Which validity field a format error is in.
@@ -161,6 +163,7 @@ impl Certificate {
                 fingerprint: fp,
                 key_family,
                 key: OnceLock::new(),
+                key_cost: OnceLock::new(),
             }),
         })
     }
@@ -257,9 +260,13 @@ impl Certificate {
         &self,
         budget: &mut Budget,
     ) -> Result<Result<(&PublicKey, u64), KeyProblem>, Error> {
-        let cost = match key_limits::estimate(self.spki()) {
-            Ok(cost) => cost,
-            Err(problem) => return Ok(Err(problem)),
+        let estimate = self
+            .inner
+            .key_cost
+            .get_or_init(|| key_limits::estimate(self.spki()));
+        let cost = match estimate {
+            Ok(cost) => *cost,
+            Err(problem) => return Ok(Err(problem.clone())),
         };
         if self.inner.key.get().is_none() {
             budget.charge_key_work(cost.setup)?;
