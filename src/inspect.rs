@@ -2,6 +2,7 @@
 //! and what a certificate says about itself.
 
 use crate::algorithm::{DigestAlgorithm, DigestLookup, PublicKey};
+use crate::bundle::load_bundle;
 use crate::cert::Certificate;
 use crate::decode::{self, InputForm};
 use crate::error::{CertProblem, FileRole, Result};
@@ -9,7 +10,7 @@ use crate::extensions::{ku, ns};
 use crate::limits::Limits;
 use crate::signed_data::SignedData;
 use crate::time::UnixTime;
-use crate::trust::{policy, store};
+use crate::trust::policy;
 use crate::{asn1, oid};
 
 /// The structure of a SignedData message.
@@ -105,7 +106,7 @@ pub fn message(input: &[u8], form: InputForm) -> Result<MessageInfo> {
 /// # Errors
 /// No certificate, or a corrupt one (naming its position).
 pub fn certificates(bytes: &[u8]) -> Result<Vec<Certificate>> {
-    store::load_bundle(bytes, FileRole::Certfile, "<memory>", &Limits::default())
+    load_bundle(bytes, FileRole::Certfile, "<memory>", &Limits::default())
 }
 
 /// What a certificate says about itself.

@@ -53,6 +53,7 @@ mod asn1;
 mod base64;
 mod ber;
 mod budget;
+mod bundle;
 mod cert;
 mod content;
 mod decode;
