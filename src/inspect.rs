@@ -23,14 +23,15 @@ pub struct MessageInfo {
     /// SignedData.digestAlgorithms, readable.
     pub digest_algorithms: Vec<String>,
     /// One entry per SignerInfo.
-    pub signers: Vec<SignerSummary>,
+    pub signers: Vec<UnverifiedSigner>,
     /// The embedded certificates.
     pub certificates: Vec<Certificate>,
 }
 
-/// One SignerInfo, unverified.
+/// One SignerInfo as the message states it, unverified (after verification
+/// the same signer is a [`crate::VerifiedSigner`]).
 #[derive(Debug, Clone)]
-pub struct SignerSummary {
+pub struct UnverifiedSigner {
     /// issuerAndSerialNumber or subjectKeyIdentifier, readable.
     pub identifier: String,
     /// The digest algorithm.
@@ -89,7 +90,7 @@ pub fn message(input: &[u8], form: InputForm) -> Result<MessageInfo> {
         signers: sd
             .signer_infos
             .iter()
-            .map(|si| SignerSummary {
+            .map(|si| UnverifiedSigner {
                 identifier: si.sid.describe(),
                 digest_algorithm: digest_name(si.digest_algorithm.oid),
                 signature_algorithm: oid::describe(si.signature_algorithm.oid),
