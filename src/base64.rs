@@ -23,7 +23,7 @@ const SPACE: u8 = 0xFE;
 const PAD: u8 = 0xFD;
 
 /// The decoding table of an alphabet: sextet values, or the markers above.
-#[allow(
+#[expect(
     clippy::as_conversions,
     reason = "const fn: `usize::from` is not const"
 )]

@@ -60,7 +60,12 @@ mod decode;
 mod error;
 mod extensions;
 // The C ABI: the only module allowed `unsafe`.
-#[allow(unsafe_code, unreachable_pub, non_camel_case_types)]
+#[expect(
+    unsafe_code,
+    unreachable_pub,
+    non_camel_case_types,
+    reason = "C ABI: raw pointers, exported items in a private module, C naming"
+)]
 mod ffi;
 mod files;
 pub mod inspect;
