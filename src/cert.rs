@@ -292,7 +292,26 @@ impl Certificate {
     /// Why the certificate is not valid at `at` (expired, not yet valid, or
     /// validity dates not strictly encoded), as path validation judges it.
     pub fn validity_problem(&self, at: UnixTime) -> Option<crate::CertProblem> {
-        crate::trust::policy::check_time(self, at).err()
+        self.check_validity(at).err()
+    }
+
+    /// The validity check of path validation: both dates strictly encoded,
+    /// `notBefore <= at < notAfter`.
+    pub(crate) fn check_validity(&self, at: UnixTime) -> Result<(), crate::CertProblem> {
+        use crate::error::CertProblem;
+        let not_before = self
+            .not_before()
+            .ok_or(CertProblem::BadTimeFormat(ValidityField::NotBefore))?;
+        let not_after = self
+            .not_after()
+            .ok_or(CertProblem::BadTimeFormat(ValidityField::NotAfter))?;
+        if not_before > at {
+            return Err(CertProblem::NotYetValid { not_before, at });
+        }
+        if not_after <= at {
+            return Err(CertProblem::Expired { not_after, at });
+        }
+        Ok(())
     }
 
     pub(crate) fn canonical_subject(&self) -> &[u8] {
