@@ -80,8 +80,8 @@ pub fn message(input: &[u8], form: InputForm) -> Result<MessageInfo> {
         _ => oid::describe(o),
     };
     Ok(MessageInfo {
-        content_type: oid::describe(sd.econtent_type),
-        content_len: sd.econtent.map(<[u8]>::len),
+        content_type: oid::describe(sd.encap_content_info.content_type),
+        content_len: sd.encap_content_info.content.map(<[u8]>::len),
         digest_algorithms: sd
             .digest_algorithms
             .iter()

@@ -157,7 +157,9 @@ impl Verifier {
         budget: &mut Budget,
     ) -> Result<Verified> {
         let sd = SignedData::parse(der, &self.inner.limits)?;
-        let content = detached.or(sd.econtent).ok_or(Error::NoContent)?;
+        let content = detached
+            .or(sd.encap_content_info.content)
+            .ok_or(Error::NoContent)?;
         if sd.signer_infos.is_empty() {
             return Err(Error::NoSigners);
         }

@@ -148,12 +148,12 @@ impl Verifier {
                     })?;
                 // RFC 5652 section 11.1 (docs/compatibility.md item 6).
                 if checked.content_type.tag != crate::asn1::tag::OID
-                    || checked.content_type.value != sd.econtent_type
+                    || checked.content_type.value != sd.encap_content_info.content_type
                 {
                     return Err(Error::ContentTypeMismatch {
                         signer: index,
                         attribute: oid::describe(checked.content_type.value),
-                        content: oid::describe(sd.econtent_type),
+                        content: oid::describe(sd.encap_content_info.content_type),
                     });
                 }
                 // The signature covers the attributes as a DER SET OF: the [0]
