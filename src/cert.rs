@@ -344,6 +344,17 @@ impl Certificate {
         self.is_self_issued() && self.akid_matches(self) && self.key_type_signed(self)
     }
 
+    /// Why this certificate's key cannot be used at all (a key type cmsverify
+    /// does not verify with, or key bytes that do not decode), found without
+    /// public-key arithmetic; `None` for the key types cmsverify verifies
+    /// with, whose problems (size, exponent) show when the key is used.
+    pub(crate) fn unusable_key(&self) -> Option<KeyProblem> {
+        match self.key_family() {
+            Some(KeyFamily::Rsa | KeyFamily::RsaPss | KeyFamily::Ec | KeyFamily::Ed25519) => None,
+            _ => self.public_key().err(),
+        }
+    }
+
     /// OpenSSL's `X509_check_akid(issuer, self.akid)`.
     pub(crate) fn akid_matches(&self, issuer: &Certificate) -> bool {
         let Some(akid) = &self.extensions().authority_key_id else {

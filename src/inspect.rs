@@ -135,8 +135,11 @@ pub struct CertificateInfo {
     pub basic_constraints: Option<(bool, Option<u64>)>,
     /// Netscape cert type bit names, if present.
     pub netscape_cert_type: Option<Vec<&'static str>>,
-    /// Subject equals issuer and the AKID/key type agree (OpenSSL's notion).
-    pub self_signed: bool,
+    /// Subject equals issuer and the AKID/key type agree (OpenSSL's notion):
+    /// `Some(true)` or `Some(false)`; `None` when the certificate is
+    /// self-issued but its key is one cmsverify cannot use, so whether it
+    /// signed itself cannot be told.
+    pub self_signed: Option<bool>,
     /// Why the certificate cannot sign S/MIME (OpenSSL's `smime_sign`
     /// purpose for a signer), `None` when it can.
     pub smime_signing_problem: Option<CertProblem>,
@@ -193,7 +196,11 @@ impl Certificate {
                     .map(|(_, n)| *n)
                     .collect()
             }),
-            self_signed: self.is_self_signed(),
+            self_signed: if self.is_self_issued() && self.unusable_key().is_some() {
+                None
+            } else {
+                Some(self.is_self_signed())
+            },
             smime_signing_problem: policy::check_signer(self).err(),
         }
     }

@@ -101,7 +101,7 @@ OIDS = {
     "ecPublicKey": "1.2.840.10045.2.1", "prime256v1": "1.2.840.10045.3.1.7", "secp384r1": "1.3.132.0.34",
     "ecdsa-sha256": "1.2.840.10045.4.3.2", "ecdsa-sha384": "1.2.840.10045.4.3.3", "ecdsa-sha1": "1.2.840.10045.4.1",
     "ecdsa-sha512": "1.2.840.10045.4.3.4",
-    "ed25519": "1.3.101.112",
+    "ed25519": "1.3.101.112", "dsa-sha256": "2.16.840.1.101.3.4.3.2", "mldsa44": "2.16.840.1.101.3.4.3.17",
     "sha1": "1.3.14.3.2.26", "sha256": "2.16.840.1.101.3.4.2.1", "sha384": "2.16.840.1.101.3.4.2.2",
     "sha512": "2.16.840.1.101.3.4.2.3", "sha224": "2.16.840.1.101.3.4.2.4", "md5": "1.2.840.113549.2.5",
     "md4": "1.2.840.113549.2.4", "sm3": "1.2.156.10197.1.401", "sha3-256": "2.16.840.1.101.3.4.2.8",
@@ -143,6 +143,8 @@ class Key:
             self.priv = ec.generate_private_key(ec.SECP384R1())
         elif kind == "p521":
             self.priv = ec.generate_private_key(ec.SECP521R1())
+        elif kind == "brainpoolP256r1":
+            self.priv = ec.generate_private_key(ec.BrainpoolP256R1())
         elif kind == "ed25519":
             self.priv = ed25519.Ed25519PrivateKey.generate()
         elif kind == "dsa":
@@ -156,8 +158,8 @@ class Key:
                                        serialization.NoEncryption())
 
     def default_sig(self):
-        return {"rsa": "sha256WithRSA", "p256": "ecdsa-sha256", "p384": "ecdsa-sha384", "p521": "ecdsa-sha512",
-                "ed25519": "ed25519", "dsa": None}[self.kind]
+        return {"rsa": "sha256WithRSA", "p256": "ecdsa-sha256", "p384": "ecdsa-sha384", "p521": "ecdsa-sha512", "brainpoolP256r1": "ecdsa-sha256",
+                "ed25519": "ed25519", "dsa": "dsa-sha256"}[self.kind]
 
     def sign(self, data, how):
         """Sign data as a certificate/CMS signature algorithm `how` names."""
@@ -170,6 +172,8 @@ class Key:
             return self.priv.sign(data, ec.ECDSA(HASHES[how[6:]]()))
         if how == "ed25519":
             return self.priv.sign(data)
+        if how.startswith("dsa-"):
+            return self.priv.sign(data, HASHES[how[4:]]())
         raise ValueError(how)
 
 def sig_alg_der(how):
@@ -416,6 +420,33 @@ scenario("E21-cert-ed25519", "algorithm", "RSA signer certificate issued by an E
     lambda: chain_signed_with("ed25519", Key("ed25519")))
 scenario("E18-dsa-signer", "difference", "DSA-2048 signer (OpenSSL accepts; cmsverify refuses DSA)")(
     lambda: basic(leaf(key=Key("dsa"))))
+class UnusableKey:
+    """An ML-DSA-44 (FIPS 204) key: neither OpenSSL 3.0 nor cmsverify verifies
+    with it. Random key bytes and random signatures."""
+    kind = "mldsa44"
+
+    def __init__(self):
+        self.spki = seq(alg("mldsa44"), bitstring(bytes(range(256)) * 5 + bytes(32)))
+        self.skid = hashlib.sha1(self.spki).digest()
+
+    def default_sig(self):
+        return "mldsa44"
+
+    def sign(self, data, how):
+        return hashlib.sha512(data).digest() * 37 + bytes(52)
+
+def root_with_key(rk):
+    """A CAfile root with key `rk` issuing an RSA signer: the root's key decides."""
+    root = Cert(name(("CN", f"Root {rk.kind}")), rk, exts=ca_exts(rk))
+    lk = Key()
+    cert = Cert(name(("CN", f"Signer under {rk.kind}")), lk, root, exts=leaf_exts(lk, rk))
+    return basic(cert, ca=root.pem())
+scenario("E18b-dsa-root", "difference", "RSA signer issued by a DSA-2048 root in the CAfile (OpenSSL accepts; cmsverify refuses DSA and says the root's key is the reason)")(
+    lambda: root_with_key(Key("dsa")))
+scenario("E18c-mldsa-root", "algorithm", "RSA signer issued by an ML-DSA-44 root in the CAfile: neither verifies with it; the reason names the root's key")(
+    lambda: root_with_key(UnusableKey()))
+scenario("E18d-ecdsa-brainpool-signer", "difference", "ECDSA signer on brainpoolP256r1 (OpenSSL accepts; cmsverify verifies P-256, P-384 and P-521 only)")(
+    lambda: basic(leaf(key=Key("brainpoolP256r1"))))
 scenario("E11-rsa512-signer", "difference", "RSA-512 signer (OpenSSL accepts; cmsverify's policy refuses < 1024 bits)")(
     lambda: basic(leaf(key=Key("rsa", 512))))
 scenario("E12b-md5-digest", "difference", "MD5 CMS digest (OpenSSL accepts; cmsverify refuses MD5)")(
