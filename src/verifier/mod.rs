@@ -25,7 +25,7 @@ use crate::trust::cache::PathCache;
 use crate::trust::path::Search;
 use crate::trust::policy::Purpose;
 use crate::trust::store::{CertIndex, TrustStore};
-use signer_info::Call;
+use signer_info::{Call, ListedDigest};
 
 /// A verified message: the content and, per SignerInfo, what verified it.
 #[derive(Debug, Clone)]
@@ -175,6 +175,14 @@ impl Verifier {
                 digest: oid::describe(bad),
             });
         }
+        let mut listed_digests = Vec::new();
+        for entry in &sd.digest_algorithms {
+            if let Some(listed) = ListedDigest::of(entry) {
+                if !listed_digests.contains(&listed) {
+                    listed_digests.push(listed);
+                }
+            }
+        }
         // As OpenSSL: every signer's certificate is found before any is checked.
         let candidates = sd
             .signer_infos
@@ -185,6 +193,7 @@ impl Verifier {
         let call = Call {
             sd: &sd,
             message_certs: CertIndex::new(sd.certificates.clone()),
+            listed_digests,
             content,
             at: self.inner.time.unwrap_or_else(UnixTime::now),
         };
