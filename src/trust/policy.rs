@@ -81,6 +81,11 @@ pub(crate) fn rows() -> Vec<PolicyRow> {
             "name-constraints",
             "check_name_constraints: NAME_CONSTRAINTS_check",
         ),
+        (
+            "the signer",
+            "rfc3779-resources",
+            "X509v3_asid_validate_path, X509v3_addr_validate_path (cmsverify refuses a signer claiming resources: fails closed)",
+        ),
     ]
     .map(|(applies_to, name, openssl)| PolicyRow {
         applies_to,
@@ -278,7 +283,8 @@ pub(crate) fn check_issuer_candidate(
 
 /// Checks a complete path (signer first, anchor last) whose signatures have
 /// been verified: extensions, CA status, purpose and path length for each
-/// certificate, then validity top-down, then name constraints. Returns the
+/// certificate, then validity top-down, then name constraints, then the
+/// signer's RFC 3779 resources. Returns the
 /// index of the failing certificate with the problem.
 ///
 /// The outer error is the budget running out (name constraints are charged).
@@ -291,7 +297,16 @@ pub(crate) fn check_path(
     if let Err(failed) = check_rules(path, purpose, at) {
         return Ok(Err(failed));
     }
-    super::name_constraints::check(path, budget)
+    if let Err(failed) = super::name_constraints::check(path, budget)? {
+        return Ok(Err(failed));
+    }
+    // OpenSSL validates RFC 3779 resources only when the signer claims some.
+    match path.first() {
+        Some(signer) if signer.extensions().resources.any() => {
+            Ok(Err((0, CertProblem::UnvalidatedResources)))
+        }
+        _ => Ok(Ok(())),
+    }
 }
 
 /// Extensions, CA status, purpose and path length, then validity top-down.
