@@ -1274,6 +1274,15 @@ def ber_cert_case(sign_ber):
     c.der = seq(tbs, sig_alg_der("sha256WithRSA"), bitstring(signature))
     msg = signed_data([Signer(c, attrs=None)], certs=[c])
     return S(pem_wrap(msg), leaf(cn="Unrelated").pem(), ROOT.pem())
+def ber_certfile_case(sign_ber):
+    c = leaf(cn="BER TBS Signer")
+    tbs = ber_tbs(c.tbs)
+    c.der = seq(tbs, sig_alg_der("sha256WithRSA"), bitstring(ROOT_KEY.sign(tbs if sign_ber else c.tbs, "sha256WithRSA")))
+    return S(pem_wrap(signed_data([Signer(c, attrs=None)])), c.pem(), ROOT.pem())
+scenario("P19c-ber-certfile-signed-ber", "parity", "certfile signer certificate whose TBSCertificate has a non-minimal length, signed over those BER bytes")(
+    lambda: ber_certfile_case(True))
+scenario("P19d-ber-certfile-signed-der", "parity", "certfile signer certificate whose TBSCertificate has a non-minimal length, signed over the DER form")(
+    lambda: ber_certfile_case(False))
 scenario("P19-ber-cert-signed-ber", "parity", "embedded signer certificate whose TBSCertificate has a non-minimal length, signed over those BER bytes")(
     lambda: ber_cert_case(True))
 scenario("P19b-ber-cert-signed-der", "parity", "embedded signer certificate whose TBSCertificate has a non-minimal length, signed over the DER form")(
