@@ -63,7 +63,7 @@ fn cases() -> Vec<Case> {
             matches!(p, CertProblem::NameConstraint { .. })
         }),
         ("rfc3779-resources", "P16e-ipaddr-leaf-unnested", |p| {
-            matches!(p, CertProblem::UnvalidatedResources)
+            matches!(p, CertProblem::UnnestedResources { .. })
         }),
     ]
 }

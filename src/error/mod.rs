@@ -343,7 +343,7 @@ impl Error {
                 | CertProblem::IssuerKey(_)
                 | CertProblem::NameConstraint { .. }
                 | CertProblem::UnsupportedNameConstraint(_)
-                | CertProblem::UnvalidatedResources
+                | CertProblem::UnnestedResources { .. }
                 | CertProblem::PathTooLong { .. } => None,
             },
             Self::MessageTooLarge { .. }
@@ -394,7 +394,7 @@ impl Error {
                 | CertProblem::ProxyCertificate
                 | CertProblem::NameConstraint { .. }
                 | CertProblem::UnsupportedNameConstraint(_)
-                | CertProblem::UnvalidatedResources => 40,
+                | CertProblem::UnnestedResources { .. } => 40,
                 CertProblem::Expired { .. }
                 | CertProblem::NotYetValid { .. }
                 | CertProblem::BadTimeFormat(_) => 50,

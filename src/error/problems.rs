@@ -147,6 +147,11 @@ pub enum ExtensionProblem {
     /// A CRL distribution point naming neither a distributionPoint nor a
     /// cRLIssuer (OpenSSL's `setup_dp()`).
     EmptyDistributionPoint,
+    /// RFC 3779 resources not in canonical form (unsorted, overlapping or
+    /// adjacent blocks, a range that is a prefix; OpenSSL's
+    /// `X509v3_addr_is_canonical()`, `X509v3_asid_is_canonical()`), found
+    /// by path validation.
+    NotCanonical,
 }
 
 impl fmt::Display for ExtensionProblem {
@@ -160,6 +165,7 @@ impl fmt::Display for ExtensionProblem {
             Self::EmptyDistributionPoint => {
                 "a distribution point names neither a distributionPoint nor a cRLIssuer"
             }
+            Self::NotCanonical => "its resources are not in canonical form (RFC 3779)",
         })
     }
 }
@@ -322,10 +328,13 @@ pub enum CertProblem {
     },
     /// A CA carries a name constraint of a form cmsverify does not evaluate.
     UnsupportedNameConstraint(&'static str),
-    /// The signer claims RFC 3779 IP address or AS number resources, whose
-    /// nesting in its issuers' resources cmsverify does not validate
-    /// (OpenSSL's `X509v3_addr_validate_path()`); fails closed.
-    UnvalidatedResources,
+    /// RFC 3779 resources the signer claims are not listed by a certificate
+    /// above it, or the anchor inherits them (OpenSSL's
+    /// `X509_V_ERR_UNNESTED_RESOURCE`).
+    UnnestedResources {
+        /// `ipAddrBlocks` or `ASIdentifiers`.
+        extension: &'static str,
+    },
     /// The path would be longer than the limit.
     PathTooLong {
         /// The limit.
@@ -380,8 +389,9 @@ impl fmt::Display for CertProblem {
                 f,
                 "has a name constraint of form {form}, which cmsverify does not evaluate (fails closed)"
             ),
-            Self::UnvalidatedResources => f.write_str(
-                "claims RFC 3779 IP address or AS number resources, which cmsverify does not validate against its issuers (fails closed)",
+            Self::UnnestedResources { extension } => write!(
+                f,
+                "does not list the RFC 3779 resources ({extension}) of the certificates below it"
             ),
             Self::PathTooLong { max } => write!(f, "needs a path of more than {max} certificates"),
         }

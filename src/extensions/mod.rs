@@ -15,7 +15,9 @@ use crate::asn1::{self, tag, Asn1Error, Reader, Tlv};
 use crate::error::ExtensionProblem;
 use crate::name;
 use crate::oid;
-pub(crate) use rfc3779::Resources;
+pub(crate) use rfc3779::{
+    AsChoice, AsIdOrRange, AsIdentifiers, Bits, IpAddressOrRange, IpFamily, Resources,
+};
 
 /// keyUsage bits in OpenSSL's `ex_kusage` layout.
 pub(crate) mod ku {
@@ -269,9 +271,9 @@ impl Extensions {
         } else if oid::is(id, &oid::CRL_DISTRIBUTION_POINTS) {
             crl_dp::check(one(tag::SEQUENCE)?)?;
         } else if oid::is(id, &oid::IP_ADDR_BLOCKS) {
-            self.resources.ip_families = rfc3779::ip_addr_blocks(one(tag::SEQUENCE)?)?;
+            self.resources.set_ip(one(tag::SEQUENCE)?)?;
         } else if oid::is(id, &oid::AS_IDENTIFIERS) {
-            self.resources.as_choices = rfc3779::as_identifiers(one(tag::SEQUENCE)?)?;
+            self.resources.set_asid(one(tag::SEQUENCE)?)?;
         }
         Ok(())
     }

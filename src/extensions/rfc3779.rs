@@ -4,17 +4,13 @@
 //! `v3_asid.c`): a value that does not decode, or a second copy of either
 //! extension, makes the certificate invalid.
 //!
-//! Nothing else is checked at that point: the canonical form
-//! (`X509v3_addr_is_canonical()`, `X509v3_asid_is_canonical()`) and the
-//! nesting of a certificate's resources in its issuers' are checked by
-//! `X509v3_addr_validate_path()` and `X509v3_asid_validate_path()`, and only
-//! when the signer itself carries resources. cmsverify keeps only how many
-//! resource sets a certificate claims; a signer that claims any is refused
-//! (see [`crate::trust::policy`]): Keystone signers carry none, and a
-//! partial reimplementation of RFC 3779 path validation would risk
-//! accepting what OpenSSL refuses. No crate decodes these extensions with
-//! OpenSSL's exact leniency, and the decoding below is a linear walk that
-//! allocates nothing, so thousands of address blocks cost little.
+//! Nothing else is checked at that point: the canonical form and the nesting
+//! of a certificate's resources in its issuers' are path checks
+//! ([`crate::trust::rfc3779`], OpenSSL's `X509v3_addr_validate_path()` and
+//! `X509v3_asid_validate_path()`). The value's DER is kept and decoded again
+//! by those checks into the borrowed structures below. No crate decodes
+//! these extensions with OpenSSL's exact leniency (BIT STRINGs of any length,
+//! INTEGERs of any size and sign); decoding is one linear walk.
 //!
 //! ```text
 //! IPAddrBlocks ::= SEQUENCE OF IPAddressFamily
@@ -30,21 +26,86 @@
 use super::{Decoded, ExtensionProblem};
 use crate::asn1::{self, tag, Reader, Tlv};
 
-/// The RFC 3779 resource sets a certificate claims.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// The RFC 3779 extensions of a certificate, as the DER of their values.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Resources {
-    /// IPAddressFamily entries of ipAddrBlocks.
-    pub ip_families: usize,
-    /// ASIdentifierChoices of ASIdentifiers (asnum, rdi).
-    pub as_choices: usize,
+    ip: Option<Box<[u8]>>,
+    asid: Option<Box<[u8]>>,
 }
 
 impl Resources {
-    /// Whether OpenSSL would validate the resources along the path: an
-    /// empty ipAddrBlocks or ASIdentifiers claims nothing and passes.
-    pub(crate) fn any(&self) -> bool {
-        self.ip_families > 0 || self.as_choices > 0
+    /// Decodes and keeps an ipAddrBlocks value.
+    pub(super) fn set_ip(&mut self, value: Tlv<'_>) -> Decoded<()> {
+        ip_addr_blocks(value)?;
+        self.ip = Some(value.raw.into());
+        Ok(())
     }
+
+    /// Decodes and keeps an ASIdentifiers value.
+    pub(super) fn set_asid(&mut self, value: Tlv<'_>) -> Decoded<()> {
+        as_identifiers(value)?;
+        self.asid = Some(value.raw.into());
+        Ok(())
+    }
+
+    /// The address families, when the certificate has ipAddrBlocks.
+    pub(crate) fn ip(&self) -> Option<Decoded<Vec<IpFamily<'_>>>> {
+        let raw = self.ip.as_deref()?;
+        Some(
+            asn1::parse_one(raw)
+                .map_err(ExtensionProblem::from)
+                .and_then(ip_addr_blocks),
+        )
+    }
+
+    /// The AS identifiers, when the certificate has ASIdentifiers.
+    pub(crate) fn asid(&self) -> Option<Decoded<AsIdentifiers<'_>>> {
+        let raw = self.asid.as_deref()?;
+        Some(
+            asn1::parse_one(raw)
+                .map_err(ExtensionProblem::from)
+                .and_then(as_identifiers),
+        )
+    }
+}
+
+/// A BIT STRING: content octets (unused bits not yet cleared) and the
+/// number of unused bits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Bits<'a> {
+    pub bytes: &'a [u8],
+    pub unused: u8,
+}
+
+/// `IPAddressOrRange`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum IpAddressOrRange<'a> {
+    Prefix(Bits<'a>),
+    Range(Bits<'a>, Bits<'a>),
+}
+
+/// `IPAddressFamily`; `ranges` is `None` for inherit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct IpFamily<'a> {
+    pub address_family: &'a [u8],
+    pub ranges: Option<Vec<IpAddressOrRange<'a>>>,
+}
+
+/// `ASIdOrRange`: INTEGER content octets (minimal two's complement).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AsIdOrRange<'a> {
+    Id(&'a [u8]),
+    Range(&'a [u8], &'a [u8]),
+}
+
+/// `ASIdentifierChoice`; `None` for inherit.
+pub(crate) type AsChoice<'a> = Option<Vec<AsIdOrRange<'a>>>;
+
+/// `ASIdentifiers`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct AsIdentifiers<'a> {
+    pub asnum: Option<AsChoice<'a>>,
+    pub rdi: Option<AsChoice<'a>>,
 }
 
 /// `NULL`: OpenSSL refuses content (`ASN1_R_NULL_IS_WRONG_LENGTH`).
@@ -58,72 +119,83 @@ fn null(tlv: Tlv<'_>) -> Decoded<()> {
 
 /// A BIT STRING as `c2i_ASN1_BIT_STRING()` takes it: an unused-bits octet
 /// of at most 7.
-fn bit_string(tlv: Tlv<'_>) -> Decoded<()> {
-    match tlv.value.first() {
-        Some(&unused) if tlv.tag == tag::BIT_STRING && unused <= 7 => Ok(()),
+fn bits(tlv: Tlv<'_>) -> Decoded<Bits<'_>> {
+    match tlv.value.split_first() {
+        Some((&unused, bytes)) if tlv.tag == tag::BIT_STRING && unused <= 7 => {
+            Ok(Bits { bytes, unused })
+        }
         _ => Err(ExtensionProblem::Malformed),
     }
 }
 
-/// Decodes ipAddrBlocks; returns the number of address families.
-pub(super) fn ip_addr_blocks(blocks: Tlv<'_>) -> Decoded<usize> {
-    let mut families = 0usize;
+/// Decodes ipAddrBlocks.
+fn ip_addr_blocks(blocks: Tlv<'_>) -> Decoded<Vec<IpFamily<'_>>> {
+    let mut families = Vec::new();
     let mut r = blocks.reader();
     while !r.is_empty() {
         let mut family = r.expect(tag::SEQUENCE)?.reader();
-        family.expect(tag::OCTET_STRING)?;
+        let address_family = family.expect(tag::OCTET_STRING)?.value;
         let choice = family.any()?;
         family.finish()?;
-        if choice.tag == tag::SEQUENCE {
+        let ranges = if choice.tag == tag::SEQUENCE {
+            let mut ranges = Vec::new();
             for item in Reader::new(choice.value) {
                 let item = item?;
-                if item.tag == tag::SEQUENCE {
+                ranges.push(if item.tag == tag::SEQUENCE {
                     let mut range = item.reader();
-                    bit_string(range.any()?)?;
-                    bit_string(range.any()?)?;
+                    let min = bits(range.any()?)?;
+                    let max = bits(range.any()?)?;
                     range.finish()?;
+                    IpAddressOrRange::Range(min, max)
                 } else {
-                    bit_string(item)?;
-                }
+                    IpAddressOrRange::Prefix(bits(item)?)
+                });
             }
+            Some(ranges)
         } else {
             null(choice)?;
-        }
-        families += 1;
+            None
+        };
+        families.push(IpFamily {
+            address_family,
+            ranges,
+        });
     }
     Ok(families)
 }
 
-/// Decodes ASIdentifiers; returns how many of asnum and rdi are present.
-pub(super) fn as_identifiers(ids: Tlv<'_>) -> Decoded<usize> {
+/// Decodes ASIdentifiers.
+fn as_identifiers(ids: Tlv<'_>) -> Decoded<AsIdentifiers<'_>> {
     let mut r = ids.reader();
-    let mut choices = 0usize;
-    for explicit in [tag::ctx_cons(0), tag::ctx_cons(1)] {
-        if let Some(choice) = r.optional(explicit)? {
-            as_choice(asn1::parse_one(choice.value)?)?;
-            choices += 1;
-        }
+    let mut out = AsIdentifiers::default();
+    if let Some(choice) = r.optional(tag::ctx_cons(0))? {
+        out.asnum = Some(as_choice(asn1::parse_one(choice.value)?)?);
+    }
+    if let Some(choice) = r.optional(tag::ctx_cons(1))? {
+        out.rdi = Some(as_choice(asn1::parse_one(choice.value)?)?);
     }
     r.finish()?;
-    Ok(choices)
+    Ok(out)
 }
 
-fn as_choice(choice: Tlv<'_>) -> Decoded<()> {
+fn as_choice(choice: Tlv<'_>) -> Decoded<AsChoice<'_>> {
     if choice.tag != tag::SEQUENCE {
-        return null(choice);
+        return null(choice).map(|()| None);
     }
     let mut r = choice.reader();
+    let mut list = Vec::new();
     while !r.is_empty() {
-        if r.peek_tag() == Some(tag::SEQUENCE) {
+        list.push(if r.peek_tag() == Some(tag::SEQUENCE) {
             let mut range = r.expect(tag::SEQUENCE)?.reader();
-            range.expect(tag::INTEGER)?;
-            range.expect(tag::INTEGER)?;
+            let min = range.expect(tag::INTEGER)?.value;
+            let max = range.expect(tag::INTEGER)?.value;
             range.finish()?;
+            AsIdOrRange::Range(min, max)
         } else {
-            r.expect(tag::INTEGER)?;
-        }
+            AsIdOrRange::Id(r.expect(tag::INTEGER)?.value)
+        });
     }
-    Ok(())
+    Ok(Some(list))
 }
 
 #[cfg(test)]
@@ -131,21 +203,25 @@ mod tests {
     use super::*;
 
     fn blocks(der: &[u8]) -> Decoded<usize> {
-        ip_addr_blocks(asn1::parse_one(der).unwrap())
+        ip_addr_blocks(asn1::parse_one(der).unwrap()).map(|f| f.len())
     }
 
     fn asids(der: &[u8]) -> Decoded<usize> {
         as_identifiers(asn1::parse_one(der).unwrap())
+            .map(|a| usize::from(a.asnum.is_some()) + usize::from(a.rdi.is_some()))
     }
 
     #[test]
     fn address_blocks_decode_without_canonical_checks() {
-        // { { 00 01, { 10/8, range { 11/8, 12/8 } } } }: not checked for order.
+        // { { 00 01, { 11/8, range { 10/8, 12/8 } } } }: not checked for order.
         let der = [
             0x30, 0x16, 0x30, 0x14, 0x04, 0x02, 0x00, 0x01, 0x30, 0x0E, 0x03, 0x02, 0x00, 0x0B,
             0x30, 0x08, 0x03, 0x02, 0x00, 0x0A, 0x03, 0x02, 0x00, 0x0C,
         ];
-        assert_eq!(blocks(&der), Ok(1));
+        let families = ip_addr_blocks(asn1::parse_one(&der).unwrap()).unwrap();
+        let ranges = families[0].ranges.as_ref().unwrap();
+        assert_eq!(ranges.len(), 2);
+        assert!(matches!(ranges[1], IpAddressOrRange::Range(..)));
         // inherit, and an empty list.
         assert_eq!(
             blocks(&[0x30, 0x08, 0x30, 0x06, 0x04, 0x02, 0x00, 0x02, 0x05, 0x00]),

@@ -125,11 +125,13 @@ fn crl_points_and_resources_are_cached_extensions() {
         &[0x30, 0x07, 0xA0, 0x05, 0x30, 0x03, 0x02, 0x01, 0x01],
     );
     let e = parse(std::slice::from_ref(&asid));
-    assert_eq!(e.resources.as_choices, 1);
-    assert!(e.resources.any() && e.invalid.is_none());
+    let ids = e.resources.asid().unwrap().unwrap();
+    assert_eq!(ids.asnum.unwrap().unwrap().len(), 1);
+    assert!(ids.rdi.is_none() && e.invalid.is_none());
     let e = parse(&[asid.clone(), asid]);
     assert_eq!(e.invalid.unwrap().problem, ExtensionProblem::Duplicate);
     let blocks = ext(&oid::IP_ADDR_BLOCKS, true, &[0x30, 0x00]);
     let e = parse(&[blocks]);
-    assert!(!e.resources.any() && e.invalid.is_none());
+    assert_eq!(e.resources.ip(), Some(Ok(Vec::new())));
+    assert!(e.invalid.is_none());
 }

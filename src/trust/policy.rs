@@ -82,9 +82,9 @@ pub(crate) fn rows() -> Vec<PolicyRow> {
             "check_name_constraints: NAME_CONSTRAINTS_check",
         ),
         (
-            "the signer",
+            "the signer's resources, up the path",
             "rfc3779-resources",
-            "X509v3_asid_validate_path, X509v3_addr_validate_path (cmsverify refuses a signer claiming resources: fails closed)",
+            "X509v3_asid_validate_path, X509v3_addr_validate_path -> X509_V_ERR_UNNESTED_RESOURCE",
         ),
     ]
     .map(|(applies_to, name, openssl)| PolicyRow {
@@ -300,13 +300,7 @@ pub(crate) fn check_path(
     if let Err(failed) = super::name_constraints::check(path, budget)? {
         return Ok(Err(failed));
     }
-    // OpenSSL validates RFC 3779 resources only when the signer claims some.
-    match path.first() {
-        Some(signer) if signer.extensions().resources.any() => {
-            Ok(Err((0, CertProblem::UnvalidatedResources)))
-        }
-        _ => Ok(Ok(())),
-    }
+    Ok(super::rfc3779::check(path))
 }
 
 /// Extensions, CA status, purpose and path length, then validity top-down.

@@ -1235,7 +1235,7 @@ scenario("P16d-ipaddr-ca-noncanonical", "parity", "root with non-canonical ipAdd
     lambda: ext_root([ext("ipAddrBlocks", seq(ip_family(IPV4, (b"\x0b", 0), (b"\x0a", 0))), True)]))
 scenario("P16e-ipaddr-leaf-unnested", "parity", "leaf with ipAddrBlocks 10.1.0.0/16, root without (X509_V_ERR_UNNESTED_RESOURCE)")(
     lambda: ext_root([], [ext("ipAddrBlocks", seq(TEN_ONE_16), True)]))
-scenario("P16f-ipaddr-leaf-nested", "difference", "leaf ipAddrBlocks 10.1.0.0/16 under a root with 10.0.0.0/8 (OpenSSL accepts; cmsverify refuses RFC 3779 resources on the signer)")(
+scenario("P16f-ipaddr-leaf-nested", "parity", "leaf ipAddrBlocks 10.1.0.0/16 under a root with 10.0.0.0/8")(
     lambda: ext_root([ext("ipAddrBlocks", seq(TEN_8), True)], [ext("ipAddrBlocks", seq(TEN_ONE_16), True)]))
 scenario("P16g-ipaddr-inherit-null-content", "parity", "root ipAddrBlocks inherit NULL with content (does not decode), leaf without")(
     lambda: ext_root([ext("ipAddrBlocks", seq(seq(octet(IPV4), tlv(0x05, b"\x00"))), True)]))
@@ -1245,8 +1245,37 @@ scenario("P17b-asid-malformed", "parity", "root ASIdentifiers with a non-minimal
     lambda: ext_root([ext("asIds", seq(ctx(0, seq(tlv(0x02, b"\x00\x01")))), True)]))
 scenario("P17c-asid-ca-only", "parity", "control: root with ASIdentifiers 64496-64511, leaf without")(
     lambda: ext_root([ext("asIds", as_range(64496, 64511), True)]))
-scenario("P17d-asid-leaf-nested", "difference", "leaf ASIdentifiers 64500 under a root with 64496-64511 (OpenSSL accepts; cmsverify refuses RFC 3779 resources on the signer)")(
+scenario("P17d-asid-leaf-nested", "parity", "leaf ASIdentifiers 64500 under a root with 64496-64511")(
     lambda: ext_root([ext("asIds", as_range(64496, 64511), True)], [ext("asIds", as_ids(64500), True)]))
+def ext_chain(root_extra, inter_extra, leaf_extra):
+    """root (`root_extra`) -> intermediate (`inter_extra`, embedded) -> leaf (`leaf_extra`)."""
+    rk, ik, lk = Key(), Key(), Key()
+    root = Cert(name(("CN", "Resource Root")), rk, exts=ca_exts(rk, extra=root_extra))
+    inter = Cert(name(("CN", "Resource Intermediate")), ik, root, exts=ca_exts(ik, rk, extra=inter_extra))
+    lc = Cert(name(("CN", "Resource Signer")), lk, inter, exts=leaf_exts(lk, ik, extra=list(leaf_extra)))
+    return chain(inter=inter, root=root, embed=[inter], leaf_cert=lc)
+IP_INHERIT = seq(seq(octet(IPV4), null()))
+def ip_ext(*families): return ext("ipAddrBlocks", seq(*families), True)
+scenario("P16h-ipaddr-leaf-noncanonical", "parity", "leaf ipAddrBlocks {10.2.0.0/16, 10.1.0.0/16} (unsorted) under a root with 10.0.0.0/8")(
+    lambda: ext_root([ip_ext(TEN_8)], [ip_ext(ip_family(IPV4, (b"\x0a\x02", 0), (b"\x0a\x01", 0)))]))
+scenario("P16i-ipaddr-leaf-outside", "parity", "leaf ipAddrBlocks 11.0.0.0/16 under a root with 10.0.0.0/8")(
+    lambda: ext_root([ip_ext(TEN_8)], [ip_ext(ip_family(IPV4, (b"\x0b\x00", 0)))]))
+scenario("P16j-ipaddr-leaf-inherit", "parity", "leaf ipAddrBlocks IPv4 inherit, root without ipAddrBlocks (nothing left to check)")(
+    lambda: ext_root([], [ext("ipAddrBlocks", IP_INHERIT, True)]))
+scenario("P16k-ipaddr-inherit-intermediate", "parity", "root 10.0.0.0/8 -> intermediate IPv4 inherit -> leaf 10.1.0.0/16")(
+    lambda: ext_chain([ip_ext(TEN_8)], [ext("ipAddrBlocks", IP_INHERIT, True)], [ip_ext(TEN_ONE_16)]))
+scenario("P16l-ipaddr-anchor-inherits", "parity", "root ipAddrBlocks IPv4 inherit, leaf 10.1.0.0/16 (the anchor cannot inherit)")(
+    lambda: ext_root([ext("ipAddrBlocks", IP_INHERIT, True)], [ip_ext(TEN_ONE_16)]))
+scenario("P16m-ipaddr-intermediate-outside", "parity", "root 10.0.0.0/8 -> intermediate 11.0.0.0/8 -> leaf without ipAddrBlocks")(
+    lambda: ext_chain([ip_ext(TEN_8)], [ip_ext(ip_family(IPV4, (b"\x0b", 0)))], []))
+scenario("P17e-asid-leaf-outside", "parity", "leaf ASIdentifiers 65000 under a root with 64496-64511")(
+    lambda: ext_root([ext("asIds", as_range(64496, 64511), True)], [ext("asIds", as_ids(65000), True)]))
+scenario("P17f-asid-leaf-inherit", "parity", "leaf ASIdentifiers asnum inherit, root without ASIdentifiers")(
+    lambda: ext_root([], [ext("asIds", seq(ctx(0, null())), True)]))
+scenario("P17g-asid-leaf-noncanonical", "parity", "leaf ASIdentifiers {64500, 64501} (adjacent ids) under a root with 64496-64511")(
+    lambda: ext_root([ext("asIds", as_range(64496, 64511), True)], [ext("asIds", as_ids(64500, 64501), True)]))
+scenario("P17h-asid-rdi-missing", "parity", "leaf ASIdentifiers rdi 7 under a root listing only asnum 64496-64511")(
+    lambda: ext_root([ext("asIds", as_range(64496, 64511), True)], [ext("asIds", seq(ctx(1, seq(integer(7)))), True)]))
 scenario("P18-ku-trailing-data", "parity", "leaf keyUsage value followed by a trailing NULL inside the extension OCTET STRING")(
     lambda: basic(leaf(cn="Trailing Data Signer", ku_names=None, extra=[ext("ku", ku("digitalSignature") + null(), True)])))
 scenario("P18b-inter-nscerttype-no-bits", "parity", "intermediate (BC CA:TRUE) with nsCertType 03 01 07: unused bits but no octets")(
