@@ -1317,6 +1317,22 @@ scenario("P19-ber-cert-signed-ber", "parity", "embedded signer certificate whose
 scenario("P19b-ber-cert-signed-der", "parity", "embedded signer certificate whose TBSCertificate has a non-minimal length, signed over the DER form")(
     lambda: ber_cert_case(False))
 
+def null_long_length_case():
+    """The SignerInfo's signatureAlgorithm NULL written 05 81 00: a long-form
+    length that ends its AlgorithmIdentifier, which OpenSSL's
+    asn1_get_length() refuses (it wants a byte after the length octets)."""
+    c = leaf()
+    real_null = globals()["null"]
+    globals()["null"] = lambda: b"\x05\x81\x00"
+    try:
+        msg = signed_data([Signer(c, attrs=None)])
+    finally:
+        globals()["null"] = real_null
+    assert b"\x05\x81\x00" in msg
+    return S(pem_wrap(msg), c.pem(), ROOT.pem())
+scenario("P19e-ber-null-long-length-last", "parity", "SignerInfo signatureAlgorithm parameters NULL encoded 05 81 00, the last bytes of the AlgorithmIdentifier")(
+    null_long_length_case)
+
 # ---------------------------------------------------------------- OpenSSL parity: large RSA exponents (P20)
 
 def rsa_key_with_exponent(bits_, e):
