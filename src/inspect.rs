@@ -74,7 +74,7 @@ fn attribute_types(set: Option<asn1::Tlv<'_>>) -> Vec<String> {
 pub fn message(input: &[u8], form: InputForm) -> Result<MessageInfo> {
     let limits = Limits::default();
     let der = decode::content_info(input, form, &limits)?;
-    let sd = SignedData::parse(&der, &limits)?;
+    let sd = SignedData::parse(&der, None, &limits)?;
     let digest_name = |o: &[u8]| match DigestAlgorithm::lookup(o) {
         DigestLookup::Supported(d) => d.name().to_owned(),
         _ => oid::describe(o),

@@ -15,7 +15,9 @@ use crate::oid;
 #[derive(Debug, Clone)]
 pub(crate) enum PublicKey {
     Rsa {
-        key: rsa::PublicKey,
+        /// The `rsa` crate's key; `None` for exponents over 33 bits, which
+        /// it refuses and OpenSSL takes: those verify through `op` only.
+        key: Option<rsa::PublicKey>,
         /// The portable fast public operation (set up on first use).
         op: PortableOp,
         /// The accelerated backend, when this CPU runs it and it takes the key.
@@ -49,8 +51,9 @@ impl PortableOp {
         }
     }
 
-    /// The operation, `None` when the key is outside its range (exponent
-    /// over 64 bits, modulus under 512): the `rsa` crate verifies those.
+    /// The operation, `None` when the key is outside its range (modulus
+    /// under 512 bits or even, exponent under 3): the `rsa` crate verifies
+    /// those.
     pub(crate) fn get(&self) -> Option<&RsaPublicOp> {
         self.op
             .get_or_init(|| RsaPublicOp::new(&self.n, &self.e))
@@ -215,19 +218,25 @@ impl PublicKey {
     }
 }
 
-fn parse_rsa(key: &[u8]) -> Result<(rsa::PublicKey, PortableOp, usize), KeyProblem> {
+fn parse_rsa(key: &[u8]) -> Result<(Option<rsa::PublicKey>, PortableOp, usize), KeyProblem> {
     let (n, e) = key_limits::rsa_components(key)?;
     // Before any arithmetic: key setup costs the square of the modulus length.
     key_limits::check_rsa(n, e)?;
     let op = PortableOp::new(n, e);
+    let portable = RsaPublicOp::takes(n, e);
     let to_uint = |bytes: &[u8]| {
         let bits = u32::try_from(bytes.len() * 8).map_err(|_| KeyProblem::Malformed)?;
         rsa::BoxedUint::from_be_slice(bytes, bits.max(64)).map_err(|_| KeyProblem::Malformed)
     };
     let n = to_uint(n)?;
     let bits = usize::try_from(n.bit_width_vartime()).map_err(|_| KeyProblem::Malformed)?;
-    let key = rsa::PublicKey::new_with_size_limits(n, to_uint(e)?, 1..=16384)
-        .map_err(|_| KeyProblem::Malformed)?;
+    // The `rsa` crate refuses exponents over 33 bits; the portable
+    // operation takes any exponent OpenSSL takes (key_limits::check_rsa).
+    let key = match rsa::PublicKey::new_with_size_limits(n, to_uint(e)?, 1..=16384) {
+        Ok(key) => Some(key),
+        Err(_) if portable => None,
+        Err(_) => return Err(KeyProblem::Malformed),
+    };
     Ok((key, op, bits))
 }
 

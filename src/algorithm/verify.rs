@@ -101,7 +101,15 @@ impl PublicKey {
                             "the PSS hash differs from the SignerInfo digest algorithm",
                         ));
                     }
-                    return verify_pss(key, fast.as_ref(), digest, pss.salt_len, parts, signature);
+                    return verify_pss(
+                        key.as_ref(),
+                        op.get(),
+                        fast.as_ref(),
+                        digest,
+                        pss.salt_len,
+                        parts,
+                        signature,
+                    );
                 }
                 let rsa_family = oid::is(sig_alg.oid, &oid::RSA_ENCRYPTION)
                     || matches!(
@@ -120,7 +128,14 @@ impl PublicKey {
                         "an RSA-PSS key can only make RSASSA-PSS signatures",
                     ));
                 }
-                verify_pkcs1v15(key, op.get(), fast.as_ref(), digest, parts, signature)
+                verify_pkcs1v15(
+                    key.as_ref(),
+                    op.get(),
+                    fast.as_ref(),
+                    digest,
+                    parts,
+                    signature,
+                )
             }
             Self::P256(key) => verify_ecdsa(
                 key,
@@ -181,9 +196,16 @@ impl PublicKey {
                 },
             ) => {
                 digest.check_policy(policy)?;
-                verify_pkcs1v15(key, op.get(), fast.as_ref(), digest, &[tbs], signature)
+                verify_pkcs1v15(
+                    key.as_ref(),
+                    op.get(),
+                    fast.as_ref(),
+                    digest,
+                    &[tbs],
+                    signature,
+                )
             }
-            (CertSigKind::RsaPss, Self::Rsa { key, fast, .. }) => {
+            (CertSigKind::RsaPss, Self::Rsa { key, op, fast, .. }) => {
                 let pss = PssParams::parse(sig_alg.params)?;
                 if pss.mgf_hash != pss.hash {
                     return Err(SignatureProblem::BadParameters(
@@ -192,7 +214,8 @@ impl PublicKey {
                 }
                 pss.hash.check_policy(policy)?;
                 verify_pss(
-                    key,
+                    key.as_ref(),
+                    op.get(),
                     fast.as_ref(),
                     pss.hash,
                     pss.salt_len,
@@ -224,7 +247,7 @@ impl PublicKey {
 /// PKCS#1 v1.5 verification of `parts`: graviola when it takes the case,
 /// else the precomputed Montgomery operation, else the `rsa` crate.
 fn verify_pkcs1v15(
-    key: &rsa::PublicKey,
+    key: Option<&rsa::PublicKey>,
     op: Option<&RsaPublicOp>,
     fast: Option<&FastRsa>,
     digest: DigestAlgorithm,
@@ -239,7 +262,7 @@ fn verify_pkcs1v15(
     let scheme = digest.pkcs1v15();
     let valid = match op {
         Some(op) => op.verify_pkcs1v15(&scheme.prefix, hashed, signature),
-        None => key.verify(scheme, hashed, signature).is_ok(),
+        None => key.is_some_and(|key| key.verify(scheme, hashed, signature).is_ok()),
     };
     if valid {
         Ok(())
@@ -249,9 +272,11 @@ fn verify_pkcs1v15(
 }
 
 /// RSASSA-PSS verification of `parts` (MGF1 with `digest`): graviola when it
-/// takes the case, else the `rsa` crate.
+/// takes the case, else the `rsa` crate, else (exponents the `rsa` crate
+/// refuses) the portable operation.
 fn verify_pss(
-    key: &rsa::PublicKey,
+    key: Option<&rsa::PublicKey>,
+    op: Option<&RsaPublicOp>,
     fast: Option<&FastRsa>,
     digest: DigestAlgorithm,
     salt_len: usize,
@@ -261,9 +286,19 @@ fn verify_pss(
     if let Some(valid) = fast.and_then(|f| f.verify_pss(digest, salt_len, parts, signature)) {
         return valid.then_some(()).ok_or(SignatureProblem::Invalid);
     }
-    digest
-        .verify_pss(key, digest.digest(parts).as_ref(), signature, salt_len)
-        .map_err(|_| SignatureProblem::Invalid)
+    let hashed = digest.digest(parts);
+    let valid = match (key, op) {
+        (Some(key), _) => digest
+            .verify_pss(key, hashed.as_ref(), signature, salt_len)
+            .is_ok(),
+        (None, Some(op)) => op.verify_pss(digest, hashed.as_ref(), signature, salt_len),
+        (None, None) => false,
+    };
+    if valid {
+        Ok(())
+    } else {
+        Err(SignatureProblem::Invalid)
+    }
 }
 
 fn verify_ecdsa<S, E>(

@@ -210,7 +210,11 @@ impl Search<'_> {
             }
         }
         if tried == 0 {
-            let problem = if let Some(key) = unusable_issuer_key {
+            // An invalid certificate has no issuer (ossl_x509_likely_issued):
+            // its extension is the reason, as OpenSSL's error queue says.
+            let problem = if let Some(invalid) = &cert.extensions().invalid {
+                CertProblem::InvalidExtension(invalid.clone())
+            } else if let Some(key) = unusable_issuer_key {
                 CertProblem::IssuerKey(key)
             } else if cert.is_self_signed() {
                 if index == 0 {

@@ -81,6 +81,11 @@ pub(crate) fn rows() -> Vec<PolicyRow> {
             "name-constraints",
             "check_name_constraints: NAME_CONSTRAINTS_check",
         ),
+        (
+            "the signer's resources, up the path",
+            "rfc3779-resources",
+            "X509v3_asid_validate_path, X509v3_addr_validate_path -> X509_V_ERR_UNNESTED_RESOURCE",
+        ),
     ]
     .map(|(applies_to, name, openssl)| PolicyRow {
         applies_to,
@@ -261,7 +266,8 @@ pub(crate) fn check_issuer_candidate(
 
 /// Checks a complete path (signer first, anchor last) whose signatures have
 /// been verified: extensions, CA status, purpose and path length for each
-/// certificate, then validity top-down, then name constraints. Returns the
+/// certificate, then validity top-down, then name constraints, then the
+/// signer's RFC 3779 resources. Returns the
 /// index of the failing certificate with the problem.
 ///
 /// The outer error is the budget running out (name constraints are charged).
@@ -274,7 +280,10 @@ pub(crate) fn check_path(
     if let Err(failed) = check_rules(path, purpose, at) {
         return Ok(Err(failed));
     }
-    super::name_constraints::check(path, budget)
+    if let Err(failed) = super::name_constraints::check(path, budget)? {
+        return Ok(Err(failed));
+    }
+    Ok(super::rfc3779::check(path))
 }
 
 /// Extensions, CA status, purpose and path length, then validity top-down.

@@ -136,8 +136,8 @@ impl Verifier {
         form: InputForm,
     ) -> (Result<Verified>, WorkSpent) {
         let mut budget = Budget::new(&self.inner.limits);
-        let result = decode::content_info(message, form, &self.inner.limits)
-            .and_then(|der| self.verify_der(&der, None, &mut budget));
+        let result = decode::message(message, form, &self.inner.limits)
+            .and_then(|m| self.verify_der(&m, None, &mut budget));
         (result, budget.spent())
     }
 
@@ -146,17 +146,21 @@ impl Verifier {
     /// # Errors
     /// As [`Verifier::verify`].
     pub fn verify_detached(&self, message: &[u8], content: &[u8]) -> Result<Verified> {
-        let der = decode::content_info(message, InputForm::Auto, &self.inner.limits)?;
-        self.verify_der(&der, Some(content), &mut Budget::new(&self.inner.limits))
+        let m = decode::message(message, InputForm::Auto, &self.inner.limits)?;
+        self.verify_der(&m, Some(content), &mut Budget::new(&self.inner.limits))
     }
 
     fn verify_der(
         &self,
-        der: &[u8],
+        message: &decode::Message<'_>,
         detached: Option<&[u8]>,
         budget: &mut Budget,
     ) -> Result<Verified> {
-        let sd = SignedData::parse(der, &self.inner.limits)?;
+        let sd = SignedData::parse(
+            &message.der,
+            message.received.as_deref(),
+            &self.inner.limits,
+        )?;
         let content = detached
             .or(sd.encap_content_info.content)
             .ok_or(Error::NoContent)?;
