@@ -54,7 +54,7 @@ const ED25519: KeyCost = KeyCost {
 };
 
 /// Significant bits of a big-endian magnitude.
-fn bit_len(magnitude: &[u8]) -> usize {
+pub(crate) fn bit_len(magnitude: &[u8]) -> usize {
     match magnitude.first() {
         Some(&top) => magnitude.len() * 8 - usize::try_from(top.leading_zeros()).unwrap_or(0),
         None => 0,

@@ -6,9 +6,9 @@ use signature::Verifier as _;
 
 use super::fast_rsa::FastRsa;
 use super::identifier::{cert_signature_kind, is_legacy_rsa_oid, CertSigKind};
+use super::key::PortableRsa;
 use super::{AlgorithmIdentifier, AlgorithmPolicy, DigestAlgorithm, DigestLookup, PublicKey};
 use crate::asn1::{self, tag, Tlv};
-use crate::montgomery::RsaPublicOp;
 use crate::oid;
 
 /// Why a signature did not verify.
@@ -88,8 +88,7 @@ impl PublicKey {
         self.check_signature_length(signature)?;
         match self {
             Self::Rsa {
-                key,
-                op,
+                portable,
                 fast,
                 pss_only,
                 ..
@@ -101,7 +100,14 @@ impl PublicKey {
                             "the PSS hash differs from the SignerInfo digest algorithm",
                         ));
                     }
-                    return verify_pss(key, fast.as_ref(), digest, pss.salt_len, parts, signature);
+                    return verify_pss(
+                        portable,
+                        fast.as_ref(),
+                        digest,
+                        pss.salt_len,
+                        parts,
+                        signature,
+                    );
                 }
                 let rsa_family = oid::is(sig_alg.oid, &oid::RSA_ENCRYPTION)
                     || matches!(
@@ -120,7 +126,7 @@ impl PublicKey {
                         "an RSA-PSS key can only make RSASSA-PSS signatures",
                     ));
                 }
-                verify_pkcs1v15(key, op.get(), fast.as_ref(), digest, parts, signature)
+                verify_pkcs1v15(portable, fast.as_ref(), digest, parts, signature)
             }
             Self::P256(key) => verify_ecdsa(
                 key,
@@ -173,17 +179,16 @@ impl PublicKey {
             (
                 CertSigKind::RsaPkcs1(digest),
                 Self::Rsa {
-                    key,
-                    op,
+                    portable,
                     fast,
                     pss_only: false,
                     ..
                 },
             ) => {
                 digest.check_policy(policy)?;
-                verify_pkcs1v15(key, op.get(), fast.as_ref(), digest, &[tbs], signature)
+                verify_pkcs1v15(portable, fast.as_ref(), digest, &[tbs], signature)
             }
-            (CertSigKind::RsaPss, Self::Rsa { key, fast, .. }) => {
+            (CertSigKind::RsaPss, Self::Rsa { portable, fast, .. }) => {
                 let pss = PssParams::parse(sig_alg.params)?;
                 if pss.mgf_hash != pss.hash {
                     return Err(SignatureProblem::BadParameters(
@@ -192,7 +197,7 @@ impl PublicKey {
                 }
                 pss.hash.check_policy(policy)?;
                 verify_pss(
-                    key,
+                    portable,
                     fast.as_ref(),
                     pss.hash,
                     pss.salt_len,
@@ -222,10 +227,10 @@ impl PublicKey {
 }
 
 /// PKCS#1 v1.5 verification of `parts`: graviola when it takes the case,
-/// else the precomputed Montgomery operation, else the `rsa` crate.
+/// else the Montgomery operation, else the `rsa` crate (the portable ones
+/// are set up only when reached).
 fn verify_pkcs1v15(
-    key: &rsa::PublicKey,
-    op: Option<&RsaPublicOp>,
+    portable: &PortableRsa,
     fast: Option<&FastRsa>,
     digest: DigestAlgorithm,
     parts: &[&[u8]],
@@ -237,9 +242,11 @@ fn verify_pkcs1v15(
     let hashed = digest.digest(parts);
     let hashed = hashed.as_ref();
     let scheme = digest.pkcs1v15();
-    let valid = match op {
+    let valid = match portable.op() {
         Some(op) => op.verify_pkcs1v15(&scheme.prefix, hashed, signature),
-        None => key.verify(scheme, hashed, signature).is_ok(),
+        None => portable
+            .rsa_key()
+            .is_some_and(|key| key.verify(scheme, hashed, signature).is_ok()),
     };
     if valid {
         Ok(())
@@ -251,7 +258,7 @@ fn verify_pkcs1v15(
 /// RSASSA-PSS verification of `parts` (MGF1 with `digest`): graviola when it
 /// takes the case, else the `rsa` crate.
 fn verify_pss(
-    key: &rsa::PublicKey,
+    portable: &PortableRsa,
     fast: Option<&FastRsa>,
     digest: DigestAlgorithm,
     salt_len: usize,
@@ -261,6 +268,7 @@ fn verify_pss(
     if let Some(valid) = fast.and_then(|f| f.verify_pss(digest, salt_len, parts, signature)) {
         return valid.then_some(()).ok_or(SignatureProblem::Invalid);
     }
+    let key = portable.rsa_key().ok_or(SignatureProblem::Invalid)?;
     digest
         .verify_pss(key, digest.digest(parts).as_ref(), signature, salt_len)
         .map_err(|_| SignatureProblem::Invalid)
