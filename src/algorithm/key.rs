@@ -1,6 +1,7 @@
 //! Public keys, parsed once from a SubjectPublicKeyInfo and cached with
 //! their certificate.
 
+use super::fast_ecdsa::FastEcdsa;
 use super::fast_rsa::FastRsa;
 use super::identifier::{AlgorithmIdentifier, KeyFamily};
 use super::key_limits;
@@ -23,10 +24,18 @@ pub(crate) enum PublicKey {
         /// id-RSASSA-PSS keys may only make PSS signatures.
         pss_only: bool,
     },
-    P256(p256::ecdsa::VerifyingKey),
-    P384(p384::ecdsa::VerifyingKey),
+    P256(EcKey<p256::ecdsa::VerifyingKey>),
+    P384(EcKey<p384::ecdsa::VerifyingKey>),
     P521(p521::ecdsa::VerifyingKey),
     Ed25519(ed25519_dalek::VerifyingKey),
+}
+
+/// An ECDSA key of the `p256`/`p384` crates, with graviola's form of it
+/// when that backend is in use and the point is uncompressed.
+#[derive(Debug, Clone)]
+pub(crate) struct EcKey<K> {
+    pub(crate) key: K,
+    pub(crate) fast: Option<FastEcdsa>,
 }
 
 /// The portable backends of an RSA key, each set up on first use: the
@@ -161,11 +170,21 @@ impl PublicKey {
                 })?;
                 if oid::is(curve.value, &oid::SECP256R1) {
                     p256::ecdsa::VerifyingKey::from_sec1_bytes(key)
-                        .map(Self::P256)
+                        .map(|k| {
+                            Self::P256(EcKey {
+                                key: k,
+                                fast: FastEcdsa::p256(key),
+                            })
+                        })
                         .map_err(|_| KeyProblem::Malformed)
                 } else if oid::is(curve.value, &oid::SECP384R1) {
                     p384::ecdsa::VerifyingKey::from_sec1_bytes(key)
-                        .map(Self::P384)
+                        .map(|k| {
+                            Self::P384(EcKey {
+                                key: k,
+                                fast: FastEcdsa::p384(key),
+                            })
+                        })
                         .map_err(|_| KeyProblem::Malformed)
                 } else if oid::is(curve.value, &oid::SECP521R1) {
                     p521::ecdsa::VerifyingKey::from_sec1_bytes(key)

@@ -6,7 +6,7 @@ use signature::Verifier as _;
 
 use super::fast_rsa::FastRsa;
 use super::identifier::{cert_signature_kind, is_legacy_rsa_oid, CertSigKind};
-use super::key::PortableRsa;
+use super::key::{EcKey, PortableRsa};
 use super::{AlgorithmIdentifier, AlgorithmPolicy, DigestAlgorithm, DigestLookup, PublicKey};
 use crate::asn1::{self, tag, Tlv};
 use crate::oid;
@@ -128,17 +128,13 @@ impl PublicKey {
                 }
                 verify_pkcs1v15(portable, fast.as_ref(), digest, parts, signature)
             }
-            Self::P256(key) => verify_ecdsa(
-                key,
-                digest.digest(parts).as_ref(),
-                p256::ecdsa::Signature::from_der(signature),
-            ),
-            Self::P384(key) => verify_ecdsa(
-                key,
-                digest.digest(parts).as_ref(),
-                p384::ecdsa::Signature::from_der(signature),
-            ),
-            Self::P521(key) => verify_ecdsa(
+            Self::P256(key) => verify_ecdsa(key, digest, parts, signature, |s| {
+                p256::ecdsa::Signature::from_der(s)
+            }),
+            Self::P384(key) => verify_ecdsa(key, digest, parts, signature, |s| {
+                p384::ecdsa::Signature::from_der(s)
+            }),
+            Self::P521(key) => verify_ecdsa_portable(
                 key,
                 digest.digest(parts).as_ref(),
                 p521::ecdsa::Signature::from_der(signature),
@@ -205,17 +201,17 @@ impl PublicKey {
                     signature,
                 )
             }
-            (CertSigKind::Ecdsa(digest), Self::P256(key)) => verify_ecdsa(
-                key,
-                digest.digest(&[tbs]).as_ref(),
-                p256::ecdsa::Signature::from_der(signature),
-            ),
-            (CertSigKind::Ecdsa(digest), Self::P384(key)) => verify_ecdsa(
-                key,
-                digest.digest(&[tbs]).as_ref(),
-                p384::ecdsa::Signature::from_der(signature),
-            ),
-            (CertSigKind::Ecdsa(digest), Self::P521(key)) => verify_ecdsa(
+            (CertSigKind::Ecdsa(digest), Self::P256(key)) => {
+                verify_ecdsa(key, digest, &[tbs], signature, |s| {
+                    p256::ecdsa::Signature::from_der(s)
+                })
+            }
+            (CertSigKind::Ecdsa(digest), Self::P384(key)) => {
+                verify_ecdsa(key, digest, &[tbs], signature, |s| {
+                    p384::ecdsa::Signature::from_der(s)
+                })
+            }
+            (CertSigKind::Ecdsa(digest), Self::P521(key)) => verify_ecdsa_portable(
                 key,
                 digest.digest(&[tbs]).as_ref(),
                 p521::ecdsa::Signature::from_der(signature),
@@ -274,7 +270,27 @@ fn verify_pss(
         .map_err(|_| SignatureProblem::Invalid)
 }
 
-fn verify_ecdsa<S, E>(
+/// ECDSA verification of `parts` hashed with `digest`: graviola when it
+/// takes the case, else the `p256`/`p384` crate with the signature as
+/// `parse` decodes it.
+fn verify_ecdsa<K: PrehashVerifier<S>, S, E>(
+    key: &EcKey<K>,
+    digest: DigestAlgorithm,
+    parts: &[&[u8]],
+    signature: &[u8],
+    parse: impl FnOnce(&[u8]) -> Result<S, E>,
+) -> Result<(), SignatureProblem> {
+    if let Some(valid) = key
+        .fast
+        .as_ref()
+        .and_then(|f| f.verify(digest, parts, signature))
+    {
+        return valid.then_some(()).ok_or(SignatureProblem::Invalid);
+    }
+    verify_ecdsa_portable(&key.key, digest.digest(parts).as_ref(), parse(signature))
+}
+
+fn verify_ecdsa_portable<S, E>(
     key: &impl PrehashVerifier<S>,
     prehash: &[u8],
     signature: Result<S, E>,
