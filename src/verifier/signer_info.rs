@@ -61,25 +61,21 @@ impl ListedDigest {
 impl Verifier {
     /// Certificates matching the SignerInfo's identifier: certfile first, then
     /// the message's, all of them (docs/compatibility.md item 3).
-    pub(super) fn signer_candidates(
-        &self,
+    pub(super) fn signer_candidates<'a>(
+        &'a self,
         index: usize,
         si: &SignerInfo<'_>,
-        embedded: &[Certificate],
-    ) -> Result<Vec<Certificate>> {
+        embedded: &'a [Certificate],
+    ) -> Result<Vec<&'a Certificate>> {
         let certfile = self.inner.store.untrusted.all();
         let pool = || certfile.iter().chain(embedded);
-        let mut found: Vec<Certificate> = pool()
-            .filter(|c| si.sid.matches(c, None))
-            .cloned()
-            .collect();
+        let mut found: Vec<&Certificate> = pool().filter(|c| si.sid.matches(c, None)).collect();
         if found.is_empty() {
             if let signed_data::SignerId::IssuerSerial { issuer, .. } = si.sid {
                 // Slow path: OpenSSL compares names canonically (case, spaces, string types).
                 if let Ok(canonical) = crate::name::canonical(issuer) {
                     found = pool()
                         .filter(|c| si.sid.matches(c, Some(&canonical)))
-                        .cloned()
                         .collect();
                 }
             }
@@ -98,7 +94,7 @@ impl Verifier {
         &self,
         index: usize,
         si: &SignerInfo<'_>,
-        candidates: &[Certificate],
+        candidates: &[&Certificate],
         call: &Call<'_, '_>,
         budget: &mut Budget,
     ) -> Result<VerifiedSigner> {
@@ -132,7 +128,7 @@ impl Verifier {
             });
         }
         let mut best: Option<Error> = None;
-        for cert in candidates {
+        for &cert in candidates {
             match self.try_candidate(index, si, digest, cert, call, budget) {
                 Ok(path) => {
                     return Ok(VerifiedSigner {
