@@ -107,6 +107,7 @@ pub(crate) struct NameConstraints {
 
 /// An extension that makes the certificate unusable.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct InvalidExtension {
     /// The extension's OID, readable.
     pub extension: String,
