@@ -9,6 +9,7 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
+use crate::algorithm::identifier::SubjectPublicKeyInfo;
 use crate::algorithm::key_limits::{self, KeyCost};
 use crate::algorithm::{AlgorithmIdentifier, KeyFamily, KeyProblem, PublicKey};
 use crate::asn1::{self, tag, Asn1Error, Reader, Tlv};
@@ -154,10 +155,9 @@ impl Certificate {
         let subject = t.expect(tag::SEQUENCE)?;
         let spki = t.expect(tag::SEQUENCE)?;
         // OpenSSL decodes SubjectPublicKeyInfo's structure with the certificate.
-        let mut k = spki.reader();
-        let key_family = KeyFamily::of_key(AlgorithmIdentifier::parse(k.any()?)?.oid);
-        check_bit_string(k.expect(tag::BIT_STRING)?)?;
-        k.finish()?;
+        let info = SubjectPublicKeyInfo::parse(spki)?;
+        let key_family = KeyFamily::of_key(info.algorithm.oid);
+        check_bit_string(info.subject_public_key)?;
         t.optional(tag::ctx_prim(1))?;
         t.optional(tag::ctx_prim(2))?;
         let extensions = match t.optional(tag::ctx_cons(3))? {
@@ -344,7 +344,26 @@ impl Certificate {
     /// Why the certificate is not valid at `at` (expired, not yet valid, or
     /// validity dates not strictly encoded), as path validation judges it.
     pub fn validity_problem(&self, at: UnixTime) -> Option<crate::CertProblem> {
-        crate::trust::policy::check_time(self, at).err()
+        self.check_validity(at).err()
+    }
+
+    /// The validity check of path validation: both dates strictly encoded,
+    /// `notBefore <= at < notAfter`.
+    pub(crate) fn check_validity(&self, at: UnixTime) -> Result<(), crate::CertProblem> {
+        use crate::error::CertProblem;
+        let not_before = self
+            .not_before()
+            .ok_or(CertProblem::BadTimeFormat(ValidityField::NotBefore))?;
+        let not_after = self
+            .not_after()
+            .ok_or(CertProblem::BadTimeFormat(ValidityField::NotAfter))?;
+        if not_before > at {
+            return Err(CertProblem::NotYetValid { not_before, at });
+        }
+        if not_after <= at {
+            return Err(CertProblem::Expired { not_after, at });
+        }
+        Ok(())
     }
 
     pub(crate) fn canonical_subject(&self) -> &[u8] {
@@ -376,6 +395,17 @@ impl Certificate {
     /// not checked, as OpenSSL does not check it for trust anchors.
     pub(crate) fn is_self_signed(&self) -> bool {
         self.is_self_issued() && self.akid_matches(self) && self.key_type_signed(self)
+    }
+
+    /// Why this certificate's key cannot be used at all (a key type cmsverify
+    /// does not verify with, or key bytes that do not decode), found without
+    /// public-key arithmetic; `None` for the key types cmsverify verifies
+    /// with, whose problems (size, exponent) show when the key is used.
+    pub(crate) fn unusable_key(&self) -> Option<KeyProblem> {
+        match self.key_family() {
+            Some(KeyFamily::Rsa | KeyFamily::RsaPss | KeyFamily::Ec | KeyFamily::Ed25519) => None,
+            _ => self.public_key().err(),
+        }
     }
 
     /// OpenSSL's `X509_check_akid(issuer, self.akid)`.

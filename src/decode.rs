@@ -104,17 +104,15 @@ fn detect(input: &[u8]) -> Result<Concrete> {
         Ok(Concrete::Pkiz)
     } else if text.first() == Some(&0x30) {
         Ok(Concrete::Der)
-    } else if text.starts_with(b"MII") && text.trim_ascii_end().iter().all(|&c| is_token_char(c)) {
+    } else if text.starts_with(b"MII")
+        && base64::all_symbols_or_pad(text.trim_ascii_end(), Alphabet::KeystoneToken)
+    {
         Ok(Concrete::Token)
     } else if text.windows(11).any(|w| w == b"-----BEGIN ") {
         Ok(Concrete::Pem)
     } else {
         Err(Error::UnrecognisedInput)
     }
-}
-
-fn is_token_char(c: u8) -> bool {
-    Alphabet::KeystoneToken.is_symbol(c) || c == b'='
 }
 
 /// Decodes `input` of the given form into one DER ContentInfo (BER is

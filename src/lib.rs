@@ -53,13 +53,19 @@ mod asn1;
 mod base64;
 mod ber;
 mod budget;
+mod bundle;
 mod cert;
 mod content;
 mod decode;
 mod error;
 mod extensions;
 // The C ABI: the only module allowed `unsafe`.
-#[allow(unsafe_code, unreachable_pub, non_camel_case_types)]
+#[expect(
+    unsafe_code,
+    unreachable_pub,
+    non_camel_case_types,
+    reason = "C ABI: raw pointers, exported items in a private module, C naming"
+)]
 mod ffi;
 mod files;
 pub mod inspect;
@@ -78,7 +84,10 @@ mod time;
 mod trust;
 mod verifier;
 
-pub use algorithm::{AlgorithmPolicy, DigestAlgorithm, KeyProblem, SignatureProblem};
+pub use algorithm::{
+    AlgorithmPolicy, DigestAlgorithm, ExponentProblem, KeyProblem, SignatureProblem,
+    UnsupportedCurve, UnsupportedKey,
+};
 pub use asn1::Asn1Error;
 pub use budget::{BudgetKind, WorkSpent};
 pub use cert::{CertId, Certificate, ValidityField};

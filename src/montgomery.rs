@@ -92,7 +92,7 @@ fn double_mod(x: &mut [u64], n: &[u64]) {
 /// `t + a * b + c` as (low, high) limbs. Cannot overflow 128 bits:
 /// (2^64 - 1)^2 + 2 (2^64 - 1) = 2^128 - 1, so wrapping arithmetic is exact
 /// (and free of the overflow checks release builds keep).
-#[allow(
+#[expect(
     clippy::as_conversions,
     reason = "splitting a 128-bit value into limbs"
 )]

@@ -83,15 +83,52 @@ pub(crate) struct SignerInfo<'a> {
     pub unsigned_attrs: Option<Tlv<'a>>,
 }
 
+/// ```text
+/// EncapsulatedContentInfo ::= SEQUENCE {
+///   eContentType ContentType,
+///   eContent [0] EXPLICIT OCTET STRING OPTIONAL }
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct EncapsulatedContentInfo<'a> {
+    /// OID content bytes of eContentType.
+    pub content_type: &'a [u8],
+    /// eContent, absent for detached signatures.
+    pub content: Option<&'a [u8]>,
+}
+
+impl<'a> EncapsulatedContentInfo<'a> {
+    fn parse(encap: Tlv<'a>) -> Result<Self> {
+        let mut e = encap.reader();
+        let content_type = e
+            .expect(tag::OID)
+            .map_err(malformed("encapContentInfo"))?
+            .value;
+        let content = match e
+            .optional(tag::ctx_cons(0))
+            .map_err(malformed("eContent"))?
+        {
+            Some(explicit) => Some(
+                asn1::parse_one(explicit.value)
+                    .and_then(|t| t.expect(tag::OCTET_STRING))
+                    .map_err(malformed("eContent"))?
+                    .value,
+            ),
+            None => None,
+        };
+        e.finish().map_err(malformed("encapContentInfo"))?;
+        Ok(Self {
+            content_type,
+            content,
+        })
+    }
+}
+
 /// A SignedData message.
 #[derive(Debug)]
 pub(crate) struct SignedData<'a> {
     /// OID content bytes of each digestAlgorithms entry.
     pub digest_algorithms: Vec<&'a [u8]>,
-    /// OID content bytes of eContentType.
-    pub econtent_type: &'a [u8],
-    /// eContent, absent for detached signatures.
-    pub econtent: Option<&'a [u8]>,
+    pub encap_content_info: EncapsulatedContentInfo<'a>,
     /// The embedded certificates (other CertificateChoices are skipped).
     pub certificates: Vec<Certificate>,
     pub signer_infos: Vec<SignerInfo<'a>>,
@@ -179,27 +216,10 @@ impl<'a> SignedData<'a> {
             .collect::<Result<Vec<_>, _>>()
             .map_err(malformed("digestAlgorithms"))?;
 
-        let encap = r
-            .expect(tag::SEQUENCE)
-            .map_err(malformed("encapContentInfo"))?;
-        let mut e = encap.reader();
-        let econtent_type = e
-            .expect(tag::OID)
-            .map_err(malformed("encapContentInfo"))?
-            .value;
-        let econtent = match e
-            .optional(tag::ctx_cons(0))
-            .map_err(malformed("eContent"))?
-        {
-            Some(explicit) => Some(
-                asn1::parse_one(explicit.value)
-                    .and_then(|t| t.expect(tag::OCTET_STRING))
-                    .map_err(malformed("eContent"))?
-                    .value,
-            ),
-            None => None,
-        };
-        e.finish().map_err(malformed("encapContentInfo"))?;
+        let encap_content_info = EncapsulatedContentInfo::parse(
+            r.expect(tag::SEQUENCE)
+                .map_err(malformed("encapContentInfo"))?,
+        )?;
 
         let certificates = match r.optional(tag::ctx_cons(0)).map_err(&m)? {
             Some(set) => {
@@ -245,8 +265,7 @@ impl<'a> SignedData<'a> {
             .collect::<Result<Vec<_>>>()?;
         Ok(Self {
             digest_algorithms,
-            econtent_type,
-            econtent,
+            encap_content_info,
             certificates,
             signer_infos,
         })

@@ -6,7 +6,7 @@
 //! [`check_path`]. See docs/compatibility.md, OpenSSL facts.
 
 use crate::budget::Budget;
-use crate::cert::{Certificate, ValidityField};
+use crate::cert::Certificate;
 use crate::error::{CertProblem, Error, NotCaReason, PurposeProblem};
 use crate::extensions::{ku, ns};
 use crate::oid;
@@ -248,23 +248,6 @@ pub(crate) fn check_signer(cert: &Certificate) -> Result<(), CertProblem> {
     apply(SMIME_SIGNER, cert, Position::Leaf)
 }
 
-/// Validity at `at`: notBefore <= at < notAfter, strict formats.
-pub(crate) fn check_time(c: &Certificate, at: UnixTime) -> Result<(), CertProblem> {
-    let not_before = c
-        .not_before()
-        .ok_or(CertProblem::BadTimeFormat(ValidityField::NotBefore))?;
-    let not_after = c
-        .not_after()
-        .ok_or(CertProblem::BadTimeFormat(ValidityField::NotAfter))?;
-    if not_before > at {
-        return Err(CertProblem::NotYetValid { not_before, at });
-    }
-    if not_after <= at {
-        return Err(CertProblem::Expired { not_after, at });
-    }
-    Ok(())
-}
-
 /// The checks an issuer candidate must pass wherever it ends up above the
 /// signer (the weaker top-of-path CA rule, the CA purpose rules, validity):
 /// run before its signature is checked, so that a candidate no path could
@@ -278,7 +261,7 @@ pub(crate) fn check_issuer_candidate(
     if purpose == Purpose::SmimeSign {
         apply(SMIME_CA, c, Position::Top)?;
     }
-    check_time(c, at)
+    c.check_validity(at)
 }
 
 /// Checks a complete path (signer first, anchor last) whose signatures have
@@ -343,7 +326,7 @@ fn check_rules(
         }
     }
     for (i, c) in path.iter().enumerate().rev() {
-        check_time(c, at).map_err(|p| (i, p))?;
+        c.check_validity(at).map_err(|p| (i, p))?;
     }
     Ok(())
 }

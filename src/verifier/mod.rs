@@ -25,7 +25,7 @@ use crate::trust::cache::PathCache;
 use crate::trust::path::Search;
 use crate::trust::policy::Purpose;
 use crate::trust::store::{CertIndex, TrustStore};
-use signer_info::Call;
+use signer_info::{Call, ListedDigest};
 
 /// A verified message: the content and, per SignerInfo, what verified it.
 #[derive(Debug, Clone)]
@@ -161,7 +161,9 @@ impl Verifier {
             message.received.as_deref(),
             &self.inner.limits,
         )?;
-        let content = detached.or(sd.econtent).ok_or(Error::NoContent)?;
+        let content = detached
+            .or(sd.encap_content_info.content)
+            .ok_or(Error::NoContent)?;
         if sd.signer_infos.is_empty() {
             return Err(Error::NoSigners);
         }
@@ -177,6 +179,14 @@ impl Verifier {
                 digest: oid::describe(bad),
             });
         }
+        let mut listed_digests = Vec::new();
+        for entry in &sd.digest_algorithms {
+            if let Some(listed) = ListedDigest::of(entry) {
+                if !listed_digests.contains(&listed) {
+                    listed_digests.push(listed);
+                }
+            }
+        }
         // As OpenSSL: every signer's certificate is found before any is checked.
         let candidates = sd
             .signer_infos
@@ -187,6 +197,7 @@ impl Verifier {
         let call = Call {
             sd: &sd,
             message_certs: CertIndex::new(sd.certificates.clone()),
+            listed_digests,
             content,
             at: self.inner.time.unwrap_or_else(UnixTime::now),
         };

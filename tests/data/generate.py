@@ -101,7 +101,7 @@ OIDS = {
     "ecPublicKey": "1.2.840.10045.2.1", "prime256v1": "1.2.840.10045.3.1.7", "secp384r1": "1.3.132.0.34",
     "ecdsa-sha256": "1.2.840.10045.4.3.2", "ecdsa-sha384": "1.2.840.10045.4.3.3", "ecdsa-sha1": "1.2.840.10045.4.1",
     "ecdsa-sha512": "1.2.840.10045.4.3.4",
-    "ed25519": "1.3.101.112",
+    "ed25519": "1.3.101.112", "dsa-sha256": "2.16.840.1.101.3.4.3.2", "mldsa44": "2.16.840.1.101.3.4.3.17",
     "sha1": "1.3.14.3.2.26", "sha256": "2.16.840.1.101.3.4.2.1", "sha384": "2.16.840.1.101.3.4.2.2",
     "sha512": "2.16.840.1.101.3.4.2.3", "sha224": "2.16.840.1.101.3.4.2.4", "md5": "1.2.840.113549.2.5",
     "md4": "1.2.840.113549.2.4", "sm3": "1.2.156.10197.1.401", "sha3-256": "2.16.840.1.101.3.4.2.8",
@@ -143,6 +143,8 @@ class Key:
             self.priv = ec.generate_private_key(ec.SECP384R1())
         elif kind == "p521":
             self.priv = ec.generate_private_key(ec.SECP521R1())
+        elif kind == "brainpoolP256r1":
+            self.priv = ec.generate_private_key(ec.BrainpoolP256R1())
         elif kind == "ed25519":
             self.priv = ed25519.Ed25519PrivateKey.generate()
         elif kind == "dsa":
@@ -156,8 +158,8 @@ class Key:
                                        serialization.NoEncryption())
 
     def default_sig(self):
-        return {"rsa": "sha256WithRSA", "p256": "ecdsa-sha256", "p384": "ecdsa-sha384", "p521": "ecdsa-sha512",
-                "ed25519": "ed25519", "dsa": None}[self.kind]
+        return {"rsa": "sha256WithRSA", "p256": "ecdsa-sha256", "p384": "ecdsa-sha384", "p521": "ecdsa-sha512", "brainpoolP256r1": "ecdsa-sha256",
+                "ed25519": "ed25519", "dsa": "dsa-sha256"}[self.kind]
 
     def sign(self, data, how):
         """Sign data as a certificate/CMS signature algorithm `how` names."""
@@ -170,6 +172,8 @@ class Key:
             return self.priv.sign(data, ec.ECDSA(HASHES[how[6:]]()))
         if how == "ed25519":
             return self.priv.sign(data)
+        if how.startswith("dsa-"):
+            return self.priv.sign(data, HASHES[how[4:]]())
         raise ValueError(how)
 
 def sig_alg_der(how):
@@ -301,8 +305,11 @@ def digest(h, data):
 class Signer:
     """One SignerInfo to assemble by hand."""
     def __init__(self, cert, h="sha256", attrs="default", sig_alg=None, sid="ias", unsigned=(),
-                 sign_override=None, sig_bytes=None, attrs_encoded=None):
+                 sign_override=None, sig_bytes=None, attrs_encoded=None, digest_alg=None):
+        """digest_alg: the DER AlgorithmIdentifier written as digestAlgorithm
+        when it should differ from alg(h) (the digest computed stays h)."""
         self.cert, self.h, self.attrs, self.sig_alg, self.sid = cert, h, attrs, sig_alg, sid
+        self.digest_alg = digest_alg
         self.unsigned, self.sign_override, self.sig_bytes, self.attrs_encoded = unsigned, sign_override, sig_bytes, attrs_encoded
 
     def encode(self, content, econtent_type="data"):
@@ -340,14 +347,16 @@ class Signer:
             sig = self.sig_bytes(sig)
         unsigned = ctx(1, b"".join(self.unsigned)) if self.unsigned else b""
         version = 1 if self.sid == "ias" else 3
-        return seq(integer(version), sid, alg(self.h), signed_field, sig_alg, octet(sig), unsigned)
+        digest_alg = self.digest_alg if self.digest_alg is not None else alg(self.h)
+        return seq(integer(version), sid, digest_alg, signed_field, sig_alg, octet(sig), unsigned)
 
 def signed_data(signers, content=CONTENT, certs=(), digest_algs=None, econtent_type="data",
                 detached=False, version=1, content_type="signedData"):
     digest_algs = digest_algs if digest_algs is not None else sorted({s.h for s in signers})
     encap = seq(oid(OIDS[econtent_type]), b"" if detached else ctx(0, octet(content)))
+    digest_set = set_(*[d if isinstance(d, bytes) else alg(d) for d in digest_algs])
     cert_field = ctx(0, b"".join(c.der for c in certs)) if certs else b""
-    sd = seq(integer(version), set_(*[alg(d) for d in digest_algs]), encap, cert_field,
+    sd = seq(integer(version), digest_set, encap, cert_field,
              set_(*[s.encode(content, econtent_type) for s in signers]))
     return seq(oid(OIDS[content_type]), ctx(0, sd))
 
@@ -416,6 +425,33 @@ scenario("E21-cert-ed25519", "algorithm", "RSA signer certificate issued by an E
     lambda: chain_signed_with("ed25519", Key("ed25519")))
 scenario("E18-dsa-signer", "difference", "DSA-2048 signer (OpenSSL accepts; cmsverify refuses DSA)")(
     lambda: basic(leaf(key=Key("dsa"))))
+class UnusableKey:
+    """An ML-DSA-44 (FIPS 204) key: neither OpenSSL 3.0 nor cmsverify verifies
+    with it. Random key bytes and random signatures."""
+    kind = "mldsa44"
+
+    def __init__(self):
+        self.spki = seq(alg("mldsa44"), bitstring(bytes(range(256)) * 5 + bytes(32)))
+        self.skid = hashlib.sha1(self.spki).digest()
+
+    def default_sig(self):
+        return "mldsa44"
+
+    def sign(self, data, how):
+        return hashlib.sha512(data).digest() * 37 + bytes(52)
+
+def root_with_key(rk):
+    """A CAfile root with key `rk` issuing an RSA signer: the root's key decides."""
+    root = Cert(name(("CN", f"Root {rk.kind}")), rk, exts=ca_exts(rk))
+    lk = Key()
+    cert = Cert(name(("CN", f"Signer under {rk.kind}")), lk, root, exts=leaf_exts(lk, rk))
+    return basic(cert, ca=root.pem())
+scenario("E18b-dsa-root", "difference", "RSA signer issued by a DSA-2048 root in the CAfile (OpenSSL accepts; cmsverify refuses DSA and says the root's key is the reason)")(
+    lambda: root_with_key(Key("dsa")))
+scenario("E18c-mldsa-root", "algorithm", "RSA signer issued by an ML-DSA-44 root in the CAfile: neither verifies with it; the reason names the root's key")(
+    lambda: root_with_key(UnusableKey()))
+scenario("E18d-ecdsa-brainpool-signer", "difference", "ECDSA signer on brainpoolP256r1 (OpenSSL accepts; cmsverify verifies P-256, P-384 and P-521 only)")(
+    lambda: basic(leaf(key=Key("brainpoolP256r1"))))
 scenario("E11-rsa512-signer", "difference", "RSA-512 signer (OpenSSL accepts; cmsverify's policy refuses < 1024 bits)")(
     lambda: basic(leaf(key=Key("rsa", 512))))
 scenario("E12b-md5-digest", "difference", "MD5 CMS digest (OpenSSL accepts; cmsverify refuses MD5)")(
@@ -469,6 +505,48 @@ scenario("F30-empty-econtent", "shape", "present but empty eContent")(
     lambda: S(pem_wrap(signed_data([Signer(c := leaf())], content=b"")), c.pem(), ROOT.pem(), b""))
 scenario("F31-econtent-type-other", "shape", "eContentType 1.2.3.4 with matching contentType attribute")(
     lambda: crafted(econtent_type="O1234") if False else crafted_econtent())
+
+# Digest algorithms named by a signature-algorithm OID: OpenSSL's EVP_get_digestbyobj
+# resolves sha256WithRSAEncryption to SHA-256 (EVP_add_digest_alias), so both verify.
+RSA_SHA256_AS_DIGEST = seq(oid(OIDS["sha256WithRSA"]), null())
+scenario("F40-digest-alias-signerinfo", "shape", "SignerInfo.digestAlgorithm and digestAlgorithms are sha256WithRSAEncryption (an alias OpenSSL resolves to SHA-256)")(
+    lambda: crafted(lambda c: [Signer(c, digest_alg=RSA_SHA256_AS_DIGEST)], digest_algs=[RSA_SHA256_AS_DIGEST]))
+scenario("F40b-digest-alias-set-only", "shape", "digestAlgorithms holds sha256WithRSAEncryption, the SignerInfo says sha256 (as Azure attested data)")(
+    lambda: crafted(digest_algs=[RSA_SHA256_AS_DIGEST]))
+scenario("F40c-digest-alias-signerinfo-only", "shape", "SignerInfo.digestAlgorithm is sha256WithRSAEncryption, digestAlgorithms says sha256 (OpenSSL matches the digest's pkey_type)")(
+    lambda: crafted(lambda c: [Signer(c, digest_alg=RSA_SHA256_AS_DIGEST)], digest_algs=["sha256"]))
+
+def attrs_unsorted(sign_over_der):
+    """Signed attributes whose last attribute has two values out of DER order.
+    OpenSSL verifies over its own DER re-encoding (values sorted), so a
+    signature over the bytes as sent fails and one over the sorted form verifies."""
+    cert = leaf()
+    first, second = octet(b"bb"), octet(b"a")  # DER order: 04 01 61 before 04 02 62 62
+    assert second < first
+    odd = seq(oid("1.2.3.4.5"), tlv(0x31, first + second))
+    odd_der = seq(oid("1.2.3.4.5"), tlv(0x31, second + first))
+    base = [attribute("contentType", oid(OIDS["data"])),
+            attribute("messageDigest", octet(digest("sha256", CONTENT)))]
+    sent = b"".join(base) + odd
+    override = tlv(0x31, b"".join(base) + odd_der) if sign_over_der else None
+    msg = signed_data([Signer(cert, attrs_encoded=sent, sign_override=override)])
+    return S(pem_wrap(msg), cert.pem(), ROOT.pem())
+OIDS["1.2.3.4.5"] = "1.2.3.4.5"
+scenario("F41-attr-values-unsorted-signed-as-sent", "shape", "an attribute's SET OF values out of DER order, signature over the bytes as sent (OpenSSL re-encodes: refuses)")(
+    lambda: attrs_unsorted(False))
+scenario("F41b-attr-values-unsorted-signed-over-der", "shape", "an attribute's SET OF values out of DER order, signature over the DER re-encoding (OpenSSL accepts)")(
+    lambda: attrs_unsorted(True))
+
+def attrs_order_swapped():
+    """Attributes (the outer SET OF) out of DER order, signed as sent."""
+    cert = leaf()
+    md = attribute("messageDigest", octet(digest("sha256", CONTENT)))
+    ct = attribute("contentType", oid(OIDS["data"]))
+    first, second = (md, ct) if md > ct else (ct, md)
+    msg = signed_data([Signer(cert, attrs_encoded=first + second)])
+    return S(pem_wrap(msg), cert.pem(), ROOT.pem())
+scenario("F41c-attrs-out-of-order-signed-as-sent", "shape", "signed attributes out of DER SET OF order, signature over the bytes as sent")(
+    attrs_order_swapped)
 
 def crafted_econtent():
     OIDS["O1234"] = "1.2.3.4"
