@@ -51,14 +51,14 @@ pub(crate) fn load_bundle(
             index,
             problem,
         })?;
-        let cert = Certificate::from_ber(&der, limits.max_nesting_depth).map_err(|problem| {
-            Error::BadCertificate {
+        let cert = Certificate::from_ber_with_depth(&der, limits.max_nesting_depth).map_err(
+            |problem| Error::BadCertificate {
                 role,
                 origin: origin_owned(),
                 index,
                 problem,
-            }
-        })?;
+            },
+        )?;
         if certs.len() == limits.max_certificates {
             return Err(Error::TooManyCertificates {
                 role,
