@@ -337,3 +337,36 @@ impl SignerInfo<'_> {
             .try_for_each(validate_attributes)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cert(pem: &[u8]) -> Certificate {
+        let block = crate::pem::blocks(pem).next().unwrap();
+        Certificate::from_der(&block.body.unwrap()).unwrap()
+    }
+
+    #[test]
+    fn issuer_and_serial_must_both_match() {
+        let signer = cert(include_bytes!("../../tests/data/keystone/signing_cert.pem"));
+        let other = cert(include_bytes!("../../tests/data/pki/intermediate.pem"));
+        assert_ne!(signer.issuer_der(), other.issuer_der());
+        let sid = |issuer, serial| SignerId::IssuerSerial { issuer, serial };
+        let own = sid(signer.issuer_der(), signer.serial_bytes());
+        assert!(own.matches(&signer, None));
+        // The signer's serial under another issuer name: not the signer, by
+        // bytes or canonically.
+        let wrong_issuer = sid(other.issuer_der(), signer.serial_bytes());
+        let canonical = crate::name::canonical(other.issuer_der()).unwrap();
+        assert!(!wrong_issuer.matches(&signer, None));
+        assert!(!wrong_issuer.matches(&signer, Some(&canonical)));
+        // The right issuer with another serial.
+        assert!(!sid(signer.issuer_der(), other.serial_bytes()).matches(&signer, None));
+        // An issuer encoded differently matches through its canonical form
+        // only (OpenSSL's X509_NAME_cmp).
+        let own_canonical = crate::name::canonical(signer.issuer_der()).unwrap();
+        let reencoded = sid(other.issuer_der(), signer.serial_bytes());
+        assert!(reencoded.matches(&signer, Some(&own_canonical)));
+    }
+}
