@@ -74,14 +74,21 @@ pub(crate) struct AuthorityKeyId {
 /// The `GeneralName` forms name constraints are applied to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum GeneralName {
-    /// An e-mail address, as bytes: a subject's emailAddress may hold any.
+    /// An e-mail address, as bytes: OpenSSL does not check that an
+    /// IA5String is ASCII, and a subject's emailAddress may hold any.
     Rfc822(Vec<u8>),
-    Dns(String),
-    /// Canonical encoding (see [`name::canonical`]) and display form.
-    Directory {
-        canonical: Vec<u8>,
-        display: String,
+    /// A DNS name, as bytes (an IA5String, not checked to be ASCII).
+    Dns(Vec<u8>),
+    /// An otherName SmtpUTF8Mailbox (RFC 9598): an e-mail address, matched
+    /// against rfc822Name constraints (OpenSSL's `nc_email_eai()`).
+    SmtpUtf8Mailbox {
+        /// Whether the value is a UTF8String, the only type OpenSSL compares.
+        utf8: bool,
+        /// The value's content octets.
+        value: Vec<u8>,
     },
+    /// Canonical encoding (see [`name::canonical`]) and display form.
+    Directory { canonical: Vec<u8>, display: String },
     /// Any other form, by its ASN.1 name.
     Other(&'static str),
 }
@@ -308,18 +315,30 @@ fn authority_key_id(seq: Tlv<'_>) -> Decoded<AuthorityKeyId> {
     Ok(akid)
 }
 
-fn ia5(value: &[u8]) -> Decoded<String> {
-    if value.is_ascii() {
-        Ok(String::from_utf8_lossy(value).into_owned())
+/// `OtherName ::= SEQUENCE { type-id OID, value [0] EXPLICIT ANY }`, as
+/// OpenSSL's `GENERAL_NAME` template decodes it.
+fn other_name(tlv: Tlv<'_>) -> Decoded<GeneralName> {
+    let malformed = |_| "malformed otherName";
+    let mut r = tlv.reader();
+    let type_id = r.expect(tag::OID).map_err(malformed)?;
+    let wrapper = r.expect(tag::ctx_cons(0)).map_err(malformed)?;
+    r.finish().map_err(malformed)?;
+    let value = asn1::parse_one(wrapper.value).map_err(malformed)?;
+    Ok(if oid::is(type_id.value, &oid::ON_SMTP_UTF8_MAILBOX) {
+        GeneralName::SmtpUtf8Mailbox {
+            utf8: value.tag == name::UTF8,
+            value: value.value.to_vec(),
+        }
     } else {
-        Err("non-ASCII IA5String in a name")
-    }
+        GeneralName::Other("otherName")
+    })
 }
 
 fn general_name(tlv: Tlv<'_>) -> Decoded<GeneralName> {
+    // IA5String contents are not checked: OpenSSL's decoder does not.
     Ok(match tlv.tag {
-        0x81 => GeneralName::Rfc822(ia5(tlv.value)?.into_bytes()),
-        0x82 => GeneralName::Dns(ia5(tlv.value)?),
+        0x81 => GeneralName::Rfc822(tlv.value.to_vec()),
+        0x82 => GeneralName::Dns(tlv.value.to_vec()),
         0xA4 => {
             let inner = asn1::parse_one(tlv.value).map_err(|_| "malformed directoryName")?;
             let canonical = name::canonical(inner.raw).map_err(|_| "malformed directoryName")?;
@@ -328,7 +347,7 @@ fn general_name(tlv: Tlv<'_>) -> Decoded<GeneralName> {
                 display: name::display(inner.raw),
             }
         }
-        0xA0 => GeneralName::Other("otherName"),
+        0xA0 => other_name(tlv)?,
         0xA3 => GeneralName::Other("x400Address"),
         0xA5 => GeneralName::Other("ediPartyName"),
         0x86 => GeneralName::Other("uniformResourceIdentifier"),

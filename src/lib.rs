@@ -85,8 +85,8 @@ pub use cert::{CertId, Certificate, ValidityField};
 pub use content::ContentMode;
 pub use decode::InputForm;
 pub use error::{
-    AttributeProblem, CertProblem, CertRole, Error, ErrorClass, FileRole, NotCaReason, PemProblem,
-    PurposeProblem, Result, TokenProblem,
+    AttributeProblem, CertProblem, CertRole, Error, ErrorClass, FileRole, NameSyntax, NotCaReason,
+    PemProblem, PurposeProblem, Result, TokenProblem,
 };
 pub use extensions::InvalidExtension;
 pub use files::ReloadingVerifier;

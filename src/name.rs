@@ -5,13 +5,18 @@
 //! lookup, name constraints) through `x509_name_canon()`: string values are
 //! converted to UTF-8, trimmed, internal whitespace runs collapsed and ASCII
 //! lower-cased; attribute types, RDN order and multi-valued RDN grouping stay
-//! significant. [`canonical`] reproduces that encoding.
+//! significant. [`canonical`] reproduces that encoding, and refuses the names
+//! OpenSSL's decoder (`x509_name_ex_d2i()`) refuses.
+
+use std::borrow::Cow;
 
 use crate::asn1::{self, tag, Asn1Error, Reader, Tlv};
 use const_oid::ObjectIdentifier;
 
-/// String types OpenSSL canonicalises (`ASN1_MASK_CANON`).
-const UTF8: u8 = 0x0C;
+const BIT_STRING: u8 = 0x03;
+/// UTF8String.
+pub(crate) const UTF8: u8 = 0x0C;
+const NUMERIC: u8 = 0x12;
 const PRINTABLE: u8 = 0x13;
 const T61: u8 = 0x14;
 /// IA5String, the type of e-mail address attributes.
@@ -20,22 +25,29 @@ const VISIBLE: u8 = 0x1A;
 const UNIVERSAL: u8 = 0x1C;
 const BMP: u8 = 0x1E;
 
-/// Decodes a string value of a canonicalisable type to Rust text.
-fn decode_string(tag: u8, value: &[u8]) -> Option<String> {
+/// OpenSSL's `ASN1_STRING_to_UTF8()`: the text of a string value of a type
+/// it converts (`tag2nbyte`), or `None` when the type has no text form or a
+/// character cannot be converted. Single-byte types (Numeric, Printable,
+/// T61, IA5, Visible) are read as Latin-1; a BMPString as UCS-2, so a UTF-16
+/// surrogate, even a well-formed pair, fails (`type_str()` refuses code
+/// points `is_unicode_valid()` rejects), as in a UniversalString.
+pub(crate) fn to_utf8(tag: u8, value: &[u8]) -> Option<String> {
     match tag {
         UTF8 => std::str::from_utf8(value).ok().map(str::to_owned),
-        PRINTABLE | IA5 | VISIBLE | T61 => Some(value.iter().map(|&b| char::from(b)).collect()),
+        NUMERIC | PRINTABLE | IA5 | VISIBLE | T61 => {
+            Some(value.iter().map(|&b| char::from(b)).collect())
+        }
         BMP => {
             if !value.len().is_multiple_of(2) {
                 return None;
             }
-            let units = value
+            value
                 .chunks_exact(2)
-                .filter_map(|c| c.try_into().ok())
-                .map(u16::from_be_bytes);
-            char::decode_utf16(units)
-                .collect::<Result<String, _>>()
-                .ok()
+                .map(|c| {
+                    let unit = <[u8; 2]>::try_from(c).ok().map(u16::from_be_bytes)?;
+                    char::from_u32(u32::from(unit))
+                })
+                .collect()
         }
         UNIVERSAL => {
             if !value.len().is_multiple_of(4) {
@@ -43,19 +55,115 @@ fn decode_string(tag: u8, value: &[u8]) -> Option<String> {
             }
             value
                 .chunks_exact(4)
-                .filter_map(|c| c.try_into().ok())
-                .map(|c| char::from_u32(u32::from_be_bytes(c)))
+                .map(|c| {
+                    let unit = <[u8; 4]>::try_from(c).ok().map(u32::from_be_bytes)?;
+                    char::from_u32(unit)
+                })
                 .collect()
         }
         _ => None,
     }
 }
 
+/// String types OpenSSL canonicalises (`ASN1_MASK_CANON`).
 fn is_canon_type(tag: u8) -> bool {
     matches!(
         tag,
         UTF8 | PRINTABLE | T61 | IA5 | VISIBLE | UNIVERSAL | BMP
     )
+}
+
+/// The universal tags `ASN1_tag2bit()` maps into `B_ASN1_PRINTABLE`, the
+/// types an `X509_NAME_ENTRY` value may have (SEQUENCE, 16, is handled
+/// apart): BIT STRING, Numeric, Printable, T61, IA5, Universal, BMP, UTF8
+/// and the tags it calls `B_ASN1_UNKNOWN` (7, 8, 9, 11, 13, 14, 15, 29).
+/// VisibleString, for one, is not among them.
+fn is_name_value_type(number: u8) -> bool {
+    matches!(
+        number,
+        3 | 7 | 8 | 9 | 11 | 12 | 13 | 14 | 15 | 18 | 19 | 20 | 22 | 28 | 29 | 30
+    )
+}
+
+/// How deep constructed strings may nest (`ASN1_MAX_STRING_NEST`).
+const MAX_STRING_NEST: u8 = 5;
+
+/// `asn1_collect()`: the contents of every primitive element inside a
+/// constructed string, whatever their tags, concatenated.
+fn collect(value: &[u8], depth: u8, out: &mut Vec<u8>) -> Result<(), Asn1Error> {
+    for part in Reader::new(value) {
+        let part = part?;
+        if part.tag & 0x20 != 0 {
+            if depth >= MAX_STRING_NEST {
+                return Err(Asn1Error::TooDeep);
+            }
+            collect(part.value, depth + 1, out)?;
+        } else {
+            out.extend_from_slice(part.value);
+        }
+    }
+    Ok(())
+}
+
+/// An attribute value as OpenSSL holds it after decoding (`ASN1_PRINTABLE`):
+/// its universal type and its contents, a constructed string's collected.
+#[derive(Debug, Clone)]
+pub(crate) struct NameValue<'a> {
+    /// The universal tag number in primitive form (0x0C for a UTF8String,
+    /// constructed or not); 0x30 for a SEQUENCE.
+    pub tag: u8,
+    /// The contents (a SEQUENCE's complete encoding).
+    pub value: Cow<'a, [u8]>,
+}
+
+/// Decodes one attribute value the way `asn1_d2i_ex_primitive()` decodes an
+/// `ASN1_PRINTABLE`: universal class, a type of [`is_name_value_type`] (a
+/// SEQUENCE kept whole), constructed strings collected.
+pub(crate) fn name_value(tlv: Tlv<'_>) -> Result<NameValue<'_>, Asn1Error> {
+    let number = tlv.tag & 0x1F;
+    let constructed = tlv.tag & 0x20 != 0;
+    if tlv.tag == tag::SEQUENCE {
+        return Ok(NameValue {
+            tag: tag::SEQUENCE,
+            value: Cow::Borrowed(tlv.raw),
+        });
+    }
+    if tlv.tag & 0xC0 != 0 || !is_name_value_type(number) {
+        return Err(Asn1Error::NameValueType(tlv.tag));
+    }
+    let value = if constructed {
+        let mut out = Vec::new();
+        collect(tlv.value, 0, &mut out)?;
+        Cow::Owned(out)
+    } else {
+        Cow::Borrowed(tlv.value)
+    };
+    if (number == BMP && !value.len().is_multiple_of(2))
+        || (number == UNIVERSAL && !value.len().is_multiple_of(4))
+    {
+        return Err(Asn1Error::BadString);
+    }
+    Ok(NameValue { tag: number, value })
+}
+
+/// A BIT STRING value as `c2i_ASN1_BIT_STRING()` reads it and
+/// `i2c_ASN1_BIT_STRING()` writes it back: at least the unused-bits octet,
+/// at most 7 unused bits, which are cleared; no content bits, no unused bits.
+fn canonical_bit_string(value: &[u8]) -> Result<Vec<u8>, Asn1Error> {
+    let (&unused, bits) = value.split_first().ok_or(Asn1Error::BadValue)?;
+    if unused > 7 {
+        return Err(Asn1Error::BadValue);
+    }
+    let mut out = Vec::with_capacity(value.len());
+    match bits.split_last() {
+        None => out.push(0),
+        Some((&last, rest)) => {
+            out.push(unused);
+            out.extend_from_slice(rest);
+            out.push(last & (0xFF << unused));
+        }
+    }
+    Ok(out)
 }
 
 fn is_space(b: u8) -> bool {
@@ -98,14 +206,36 @@ fn canon_text(text: &str) -> Vec<u8> {
     out
 }
 
+/// The canonical encoding of one attribute value.
+fn canonical_value(value: &NameValue<'_>, out: &mut Vec<u8>) -> Result<(), Asn1Error> {
+    if value.tag == tag::SEQUENCE {
+        out.extend_from_slice(&value.value);
+    } else if value.tag == BIT_STRING {
+        asn1::push_tlv(out, BIT_STRING, &canonical_bit_string(&value.value)?);
+    } else if is_canon_type(value.tag) {
+        let text = to_utf8(value.tag, &value.value).ok_or(Asn1Error::BadString)?;
+        asn1::push_tlv(out, UTF8, &canon_text(&text));
+    } else {
+        asn1::push_tlv(out, value.tag, &value.value);
+    }
+    Ok(())
+}
+
 /// Returns the canonical encoding of a DER `Name` (the complete TLV).
 ///
 /// Two names are equal for OpenSSL exactly when their canonical encodings are
 /// equal; a name constraint's directoryName permits a subject when its
 /// canonical encoding is a prefix of the subject's.
 ///
+/// `x509_name_ex_d2i()` flattens the RDNs into one list of entries, each
+/// remembering its RDN's index, and `x509_name_canon()` regroups the entries
+/// by that index: an empty RDN (`SET {}`) has no entry and so leaves no trace
+/// in the canonical encoding. A name of empty RDNs only has the empty
+/// encoding, as a name of no RDN does.
+///
 /// # Errors
-/// The name is not a well-formed `Name`, or a string value cannot be decoded.
+/// The name is not a well-formed `Name`, an attribute value has a type
+/// OpenSSL refuses in names, or a string value cannot be converted to UTF-8.
 pub(crate) fn canonical(name_der: &[u8]) -> Result<Vec<u8>, Asn1Error> {
     let name = asn1::parse_one(name_der)?.expect(tag::SEQUENCE)?;
     let mut out = Vec::with_capacity(name.value.len());
@@ -116,18 +246,16 @@ pub(crate) fn canonical(name_der: &[u8]) -> Result<Vec<u8>, Asn1Error> {
             let atv = atv?.expect(tag::SEQUENCE)?;
             let mut r = atv.reader();
             let oid = r.expect(tag::OID)?;
-            let value = r.any()?;
+            let value = name_value(r.any()?)?;
             r.finish()?;
             let mut entry = Vec::new();
             let mut body = oid.raw.to_vec();
-            if is_canon_type(value.tag) {
-                let text = decode_string(value.tag, value.value).ok_or(Asn1Error::BadValue)?;
-                asn1::push_tlv(&mut body, UTF8, &canon_text(&text));
-            } else {
-                body.extend_from_slice(value.raw);
-            }
+            canonical_value(&value, &mut body)?;
             asn1::push_tlv(&mut entry, tag::SEQUENCE, &body);
             entries.push(entry);
+        }
+        if entries.is_empty() {
+            continue;
         }
         entries.sort();
         let body: Vec<u8> = entries.concat();
@@ -159,7 +287,9 @@ fn render_atv(atv: Tlv<'_>) -> Option<String> {
     let value = r.any().ok()?;
     let oid = ObjectIdentifier::from_bytes(oid.value).ok()?;
     let key = short_name(&oid).map_or_else(|| oid.to_string(), str::to_owned);
-    let text = decode_string(value.tag, value.value)
+    let text = name_value(value)
+        .ok()
+        .and_then(|v| to_utf8(v.tag, &v.value))
         .unwrap_or_else(|| String::from_utf8_lossy(value.value).into_owned());
     Some(format!("{key}={text}"))
 }
@@ -176,6 +306,10 @@ pub(crate) fn display(name_der: &[u8]) -> String {
             parts.push("?".to_owned());
             break;
         };
+        if rdn.value.is_empty() {
+            // An empty RDN: no entry, as for OpenSSL.
+            continue;
+        }
         let values: Vec<String> = rdn
             .reader()
             .map(|atv| atv.ok().and_then(render_atv).unwrap_or_else(|| "?".into()))
@@ -189,9 +323,13 @@ pub(crate) fn display(name_der: &[u8]) -> String {
     }
 }
 
-/// Returns the values (tag and content, undecoded) of the given attribute
-/// type (e.g. emailAddress, CN) in a name.
-pub(crate) fn attribute_values<'a>(name_der: &'a [u8], wanted: &ObjectIdentifier) -> Vec<Tlv<'a>> {
+/// Returns the values of the given attribute type (e.g. emailAddress, CN)
+/// in a name, in order, as OpenSSL decodes them; values it cannot decode are
+/// left out (a certificate holding one does not load).
+pub(crate) fn attribute_values<'a>(
+    name_der: &'a [u8],
+    wanted: &ObjectIdentifier,
+) -> Vec<NameValue<'a>> {
     let mut found = Vec::new();
     let Ok(name) = asn1::parse_one(name_der) else {
         return found;
@@ -205,16 +343,12 @@ pub(crate) fn attribute_values<'a>(name_der: &'a [u8], wanted: &ObjectIdentifier
             continue;
         };
         if oid.value == wanted.as_bytes() {
-            found.push(value);
+            if let Ok(value) = name_value(value) {
+                found.push(value);
+            }
         }
     }
     found
-}
-
-/// Decodes an attribute value of a string type to text; `None` for other
-/// types and undecodable strings.
-pub(crate) fn text(value: Tlv<'_>) -> Option<String> {
-    decode_string(value.tag, value.value)
 }
 
 #[cfg(test)]
@@ -264,6 +398,114 @@ mod tests {
         let a = name(&[&[("2.5.4.3", BMP, &[0, b'K', 0, b'S'])]]);
         let b = name(&[&[("2.5.4.3", UTF8, b"ks")]]);
         assert_eq!(canonical(&a).unwrap(), canonical(&b).unwrap());
+    }
+
+    fn raw_name(rdns: &[&[u8]]) -> Vec<u8> {
+        let mut body = Vec::new();
+        for rdn in rdns {
+            asn1::push_tlv(&mut body, tag::SET, rdn);
+        }
+        let mut out = Vec::new();
+        asn1::push_tlv(&mut out, tag::SEQUENCE, &body);
+        out
+    }
+
+    fn cn(value_tlv: &[u8]) -> Vec<u8> {
+        let mut atv = vec![0x06, 0x03, 0x55, 0x04, 0x03];
+        atv.extend_from_slice(value_tlv);
+        let mut out = Vec::new();
+        asn1::push_tlv(&mut out, tag::SEQUENCE, &atv);
+        out
+    }
+
+    #[test]
+    fn empty_rdns_leave_no_trace() {
+        let plain = canonical(&raw_name(&[&cn(b"\x0c\x01x")])).unwrap();
+        let leading = canonical(&raw_name(&[b"", &cn(b"\x0c\x01x")])).unwrap();
+        let trailing = canonical(&raw_name(&[&cn(b"\x0c\x01x"), b""])).unwrap();
+        assert_eq!(plain, leading);
+        assert_eq!(plain, trailing);
+        assert_eq!(canonical(&raw_name(&[b"", b""])).unwrap(), Vec::<u8>::new());
+        assert_eq!(display(&raw_name(&[b"", &cn(b"\x0c\x01x")])), "CN=x");
+    }
+
+    #[test]
+    fn bmp_is_ucs2_and_surrogates_fail() {
+        // U+1F600 as a UTF-16 surrogate pair: ASN1_STRING_to_UTF8 fails.
+        let pair = name(&[&[("2.5.4.3", BMP, &[0xD8, 0x3D, 0xDE, 0x00])]]);
+        assert_eq!(canonical(&pair), Err(Asn1Error::BadString));
+        let lone = name(&[&[("2.5.4.3", BMP, &[0xDC, 0x00])]]);
+        assert_eq!(canonical(&lone), Err(Asn1Error::BadString));
+        let odd = name(&[&[("2.5.4.3", BMP, &[0, b'a', 0])]]);
+        assert_eq!(canonical(&odd), Err(Asn1Error::BadString));
+        let beyond = name(&[&[("2.5.4.3", UNIVERSAL, &[0, 0x11, 0, 0])]]);
+        assert_eq!(canonical(&beyond), Err(Asn1Error::BadString));
+        let bad_utf8 = name(&[&[("2.5.4.3", UTF8, &[0xFF])]]);
+        assert_eq!(canonical(&bad_utf8), Err(Asn1Error::BadString));
+        // Latin-1 bytes of single-byte types are characters.
+        let ia5 = name(&[&[("2.5.4.3", IA5, &[0xC9])]]);
+        let utf8 = name(&[&[("2.5.4.3", UTF8, "\u{c9}".as_bytes())]]);
+        assert_eq!(canonical(&ia5).unwrap(), canonical(&utf8).unwrap());
+    }
+
+    #[test]
+    fn value_types_outside_asn1_printable_are_refused() {
+        for t in [
+            0x01, 0x02, 0x04, 0x05, 0x06, 0x0A, 0x15, 0x17, 0x18, 0x19, 0x1A, 0x1B,
+        ] {
+            let n = name(&[&[("2.5.4.3", t, b"ab")]]);
+            assert_eq!(
+                canonical(&n),
+                Err(Asn1Error::NameValueType(t)),
+                "tag {t:#x}"
+            );
+        }
+        for t in [0x31, 0x80, 0xA0, 0x10] {
+            let n = raw_name(&[&cn(&[t, 0])]);
+            assert_eq!(
+                canonical(&n),
+                Err(Asn1Error::NameValueType(t)),
+                "tag {t:#x}"
+            );
+        }
+        for t in [0x07, 0x08, 0x09, 0x0B, 0x0D, 0x0E, 0x0F, 0x12, 0x1D] {
+            let n = name(&[&[("2.5.4.3", t, b"AB")]]);
+            let c = canonical(&n).unwrap();
+            assert!(c.ends_with(&[t, 2, b'A', b'B']), "tag {t:#x} is kept as is");
+        }
+    }
+
+    #[test]
+    fn constructed_strings_are_collected() {
+        let parts = raw_name(&[&cn(b"\x2c\x06\x0c\x01K\x04\x01s")]);
+        let whole = name(&[&[("2.5.4.3", UTF8, b"ks")]]);
+        assert_eq!(canonical(&parts).unwrap(), canonical(&whole).unwrap());
+        let nested = raw_name(&[&cn(b"\x2c\x08\x2c\x06\x0c\x01K\x0c\x01s")]);
+        assert_eq!(canonical(&nested).unwrap(), canonical(&whole).unwrap());
+        let mut deep = b"\x0c\x01x".to_vec();
+        for _ in 0..7 {
+            let mut outer = Vec::new();
+            asn1::push_tlv(&mut outer, 0x2C, &deep);
+            deep = outer;
+        }
+        assert_eq!(canonical(&raw_name(&[&cn(&deep)])), Err(Asn1Error::TooDeep));
+    }
+
+    #[test]
+    fn bit_strings_are_reencoded() {
+        // Unused bits cleared; an empty bit string keeps no unused bits.
+        let n = raw_name(&[&cn(b"\x03\x02\x03\xff")]);
+        assert!(canonical(&n).unwrap().ends_with(b"\x03\x02\x03\xf8"));
+        let n = raw_name(&[&cn(b"\x03\x01\x05")]);
+        assert!(canonical(&n).unwrap().ends_with(b"\x03\x01\x00"));
+        assert_eq!(
+            canonical(&raw_name(&[&cn(b"\x03\x00")])),
+            Err(Asn1Error::BadValue)
+        );
+        assert_eq!(
+            canonical(&raw_name(&[&cn(b"\x03\x01\x08")])),
+            Err(Asn1Error::BadValue)
+        );
     }
 
     #[test]

@@ -96,6 +96,9 @@ oids! {
     // Name attributes
     AT_COMMON_NAME = "2.5.4.3";
     AT_EMAIL_ADDRESS = "1.2.840.113549.1.9.1";
+
+    // otherName forms
+    ON_SMTP_UTF8_MAILBOX = "1.3.6.1.5.5.7.8.9";
 }
 
 /// True when the DER content bytes `value` encode `oid`.

@@ -14,8 +14,8 @@ mod problems;
 pub use class::ErrorClass;
 
 pub use problems::{
-    AttributeProblem, CertProblem, CertRole, FileRole, NotCaReason, PemProblem, PurposeProblem,
-    TokenProblem,
+    AttributeProblem, CertProblem, CertRole, FileRole, NameSyntax, NotCaReason, PemProblem,
+    PurposeProblem, TokenProblem,
 };
 
 use crate::asn1::Asn1Error;
@@ -343,6 +343,7 @@ impl Error {
                 | CertProblem::IssuerKey(_)
                 | CertProblem::NameConstraint { .. }
                 | CertProblem::UnsupportedNameConstraint(_)
+                | CertProblem::UnsupportedNameSyntax { .. }
                 | CertProblem::PathTooLong { .. } => None,
             },
             Self::MessageTooLarge { .. }
@@ -392,7 +393,8 @@ impl Error {
                 | CertProblem::InvalidExtension(_)
                 | CertProblem::ProxyCertificate
                 | CertProblem::NameConstraint { .. }
-                | CertProblem::UnsupportedNameConstraint(_) => 40,
+                | CertProblem::UnsupportedNameConstraint(_)
+                | CertProblem::UnsupportedNameSyntax { .. } => 40,
                 CertProblem::Expired { .. }
                 | CertProblem::NotYetValid { .. }
                 | CertProblem::BadTimeFormat(_) => 50,

@@ -221,6 +221,55 @@ impl fmt::Display for NotCaReason {
     }
 }
 
+/// Why a name cannot be compared with a CA's name constraints: where OpenSSL's
+/// `NAME_CONSTRAINTS_check()` and `NAME_CONSTRAINTS_check_CN()` stop with
+/// "unsupported or invalid name syntax" (`X509_V_ERR_UNSUPPORTED_NAME_SYNTAX`),
+/// or with an error of their own (noted), the path fails whichever subtree,
+/// permitted or excluded, was being compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NameSyntax {
+    /// A subject emailAddress attribute that is not an IA5String (checked
+    /// under any name constraints, of whatever form).
+    EmailAddressNotIa5,
+    /// An e-mail address without '@', compared with an rfc822Name constraint.
+    NoAtSign,
+    /// A NUL byte in a local part compared with a constraint's local part.
+    NulInLocalPart,
+    /// An rfc822Name constraint holding a NUL byte, compared with an
+    /// SmtpUTF8Mailbox (`nc_email_eai()`).
+    NulInConstraint,
+    /// An otherName SmtpUTF8Mailbox whose value is not a UTF8String.
+    SmtpUtf8MailboxNotUtf8String,
+    /// An rfc822Name constraint that does not convert to U-labels for an
+    /// SmtpUTF8Mailbox: an `xn--` label that is not valid punycode, or a
+    /// result over 255 bytes (`ossl_a2ulabel()` fails; OpenSSL reports
+    /// "unspecified certificate verification error").
+    ConstraintNotConvertible,
+    /// The signer's commonName, checked as a host name because the signer has
+    /// no DNS name, holds a NUL byte before its end (`cn2dnsid()`).
+    NulInCommonName,
+    /// The signer's commonName, checked because the signer has no DNS name,
+    /// has a type without a UTF-8 form, such as a BIT STRING (OpenSSL's
+    /// `ASN1_STRING_to_UTF8()` fails and verification stops).
+    CommonNameNotText,
+}
+
+impl fmt::Display for NameSyntax {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::EmailAddressNotIa5 => "a subject emailAddress must be an IA5String",
+            Self::NoAtSign => "an e-mail address without '@' cannot be matched with an rfc822Name constraint",
+            Self::NulInLocalPart => "a local part holding a NUL byte cannot be compared",
+            Self::NulInConstraint => "an rfc822Name constraint holding a NUL byte cannot be compared with an SmtpUTF8Mailbox",
+            Self::SmtpUtf8MailboxNotUtf8String => "an SmtpUTF8Mailbox must be a UTF8String",
+            Self::ConstraintNotConvertible => "an rfc822Name constraint does not convert to U-labels (bad punycode, or longer than 255 bytes)",
+            Self::NulInCommonName => "a commonName holding a NUL byte before its end cannot be checked as a host name",
+            Self::CommonNameNotText => "a commonName of a type without text cannot be checked as a host name",
+        })
+    }
+}
+
 /// A check a certificate on the path failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -286,6 +335,14 @@ pub enum CertProblem {
     },
     /// A CA carries a name constraint of a form cmsverify does not evaluate.
     UnsupportedNameConstraint(&'static str),
+    /// A name of the certificate cannot be compared with a CA's name
+    /// constraints (OpenSSL: "unsupported or invalid name syntax").
+    UnsupportedNameSyntax {
+        /// The name.
+        name: String,
+        /// Why it cannot be compared.
+        reason: NameSyntax,
+    },
     /// The path would be longer than the limit.
     PathTooLong {
         /// The limit.
@@ -339,6 +396,10 @@ impl fmt::Display for CertProblem {
             Self::UnsupportedNameConstraint(form) => write!(
                 f,
                 "has a name constraint of form {form}, which cmsverify does not evaluate (fails closed)"
+            ),
+            Self::UnsupportedNameSyntax { name, reason } => write!(
+                f,
+                "has the name {name}, which cannot be checked against a CA's name constraints: {reason}"
             ),
             Self::PathTooLong { max } => write!(f, "needs a path of more than {max} certificates"),
         }
