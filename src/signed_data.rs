@@ -216,6 +216,8 @@ impl<'a> SignerInfo<'a> {
             tag::SEQUENCE => {
                 let mut s = sid.reader();
                 let issuer = s.expect(tag::SEQUENCE)?.raw;
+                // A Name OpenSSL's decoder refuses makes the message unparsable.
+                crate::name::canonical(issuer)?;
                 let serial = s.expect(tag::INTEGER)?.value;
                 s.finish()?;
                 SignerId::IssuerSerial { issuer, serial }

@@ -1182,6 +1182,10 @@ scenario("NM03b-bmp-surrogate-pair-embedded", "names", "embedded signer whose CN
     lambda: odd_name_signer(raw_name(SURROGATE_PAIR_CN), embed=True))
 scenario("NM04-visiblestring-name", "names", "certfile signer whose O is a VisibleString (not an ASN1_PRINTABLE type)")(
     lambda: odd_name_signer(raw_name([("O", 0x1A, b"Visible")], [("CN", 0x0C, b"Signer")])))
+scenario("NM05-sid-issuer-visiblestring", "names", "SignerInfo issuerAndSerialNumber names an issuer with a VisibleString (OpenSSL cannot decode the message)")(
+    lambda: S(pem_wrap(fix_lengths(c := leaf(cn="VisibleString Sid Signer"), raw_name([("O", 0x1A, b"cmsverify tests")])) ), c.pem(), ROOT.pem()))
+scenario("NM05b-sid-issuer-trailing-empty-rdn", "names", "SignerInfo issuerAndSerialNumber names the root with a trailing empty RDN")(
+    lambda: S(pem_wrap(fix_lengths(c := leaf(cn="Empty RDN Sid Signer"), seq(*split_rdns(ROOT.subject), set_()))), c.pem(), ROOT.pem()))
 
 # ---------------------------------------------------------------- OpenSSL parity (P)
 # Cases OpenSSL 3.0 refuses on details cmsverify once let through: RSA
