@@ -91,9 +91,13 @@ impl EaiBase {
     }
 
     /// An upper bound of the work [`EaiBase::new`] does for `base`, in
-    /// name-constraint comparisons: its length in 64-byte steps, plus one.
+    /// name-constraint comparisons: one, one per 16 bytes read, and the
+    /// punycode insertions, at most the square of the output (which stops at
+    /// 255 bytes, and has at most one code point per input byte) over 256.
     pub(super) fn cost(base: &[u8]) -> u64 {
-        u64::try_from(base.len() / 64 + 1).unwrap_or(u64::MAX)
+        let out = base.len().min(ULABEL_SIZE);
+        let units = 1 + base.len() / 16 + out * out / 256;
+        u64::try_from(units).unwrap_or(u64::MAX)
     }
 }
 
@@ -232,6 +236,13 @@ mod tests {
             eai("..example.com", b".example.com"),
             Bad(NameSyntax::NoAtSign)
         );
+    }
+
+    #[test]
+    fn conversion_cost_grows_with_the_output() {
+        assert_eq!(EaiBase::cost(b"example.com"), 1);
+        assert_eq!(EaiBase::cost(&[b'a'; 160]), 1 + 10 + 100);
+        assert_eq!(EaiBase::cost(&[b'a'; 4096]), 1 + 256 + 254);
     }
 
     #[test]
