@@ -323,6 +323,17 @@ pub(crate) fn display(name_der: &[u8]) -> String {
     }
 }
 
+/// The number of attributes of a name, over all its RDNs
+/// (`X509_NAME_entry_count()`); 0 for a malformed name.
+pub(crate) fn entry_count(name_der: &[u8]) -> usize {
+    asn1::parse_one(name_der).map_or(0, |name| {
+        Reader::new(name.value)
+            .flatten()
+            .map(|rdn| rdn.reader().flatten().count())
+            .sum()
+    })
+}
+
 /// Returns the values of the given attribute type (e.g. emailAddress, CN)
 /// in a name, in order, as OpenSSL decodes them; values it cannot decode are
 /// left out (a certificate holding one does not load).
@@ -427,6 +438,9 @@ mod tests {
         assert_eq!(plain, trailing);
         assert_eq!(canonical(&raw_name(&[b"", b""])).unwrap(), Vec::<u8>::new());
         assert_eq!(display(&raw_name(&[b"", &cn(b"\x0c\x01x")])), "CN=x");
+        assert_eq!(entry_count(&raw_name(&[b"", &cn(b"\x0c\x01x"), b""])), 1);
+        let two = [cn(b"\x0c\x01x"), cn(b"\x0c\x01y")].concat();
+        assert_eq!(entry_count(&raw_name(&[&two, &cn(b"\x0c\x01z")])), 3);
     }
 
     #[test]

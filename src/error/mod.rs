@@ -344,6 +344,7 @@ impl Error {
                 | CertProblem::NameConstraint { .. }
                 | CertProblem::UnsupportedNameConstraint(_)
                 | CertProblem::UnsupportedNameSyntax { .. }
+                | CertProblem::TooManyNameConstraintChecks { .. }
                 | CertProblem::PathTooLong { .. } => None,
             },
             Self::MessageTooLarge { .. }
@@ -394,7 +395,8 @@ impl Error {
                 | CertProblem::ProxyCertificate
                 | CertProblem::NameConstraint { .. }
                 | CertProblem::UnsupportedNameConstraint(_)
-                | CertProblem::UnsupportedNameSyntax { .. } => 40,
+                | CertProblem::UnsupportedNameSyntax { .. }
+                | CertProblem::TooManyNameConstraintChecks { .. } => 40,
                 CertProblem::Expired { .. }
                 | CertProblem::NotYetValid { .. }
                 | CertProblem::BadTimeFormat(_) => 50,

@@ -343,6 +343,14 @@ pub enum CertProblem {
         /// Why it cannot be compared.
         reason: NameSyntax,
     },
+    /// The certificate's names times a CA's name constraints exceed what
+    /// OpenSSL compares (`NAME_CHECK_MAX`, 2^20, in `NAME_CONSTRAINTS_check()`).
+    TooManyNameConstraintChecks {
+        /// Subject attributes plus subjectAltNames.
+        names: usize,
+        /// Permitted plus excluded subtrees of the CA.
+        constraints: usize,
+    },
     /// The path would be longer than the limit.
     PathTooLong {
         /// The limit.
@@ -400,6 +408,10 @@ impl fmt::Display for CertProblem {
             Self::UnsupportedNameSyntax { name, reason } => write!(
                 f,
                 "has the name {name}, which cannot be checked against a CA's name constraints: {reason}"
+            ),
+            Self::TooManyNameConstraintChecks { names, constraints } => write!(
+                f,
+                "has {names} names and a CA above it {constraints} name constraints, more pairs than OpenSSL compares (2^20)"
             ),
             Self::PathTooLong { max } => write!(f, "needs a path of more than {max} certificates"),
         }

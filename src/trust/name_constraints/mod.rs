@@ -81,10 +81,11 @@ fn unsupported_form(base: &GeneralName) -> Option<&'static str> {
 }
 
 /// An upper bound of the comparisons [`check_cert`] makes: every name the
-/// certificate can present (its subject, each SAN, each subject attribute,
-/// which takes at least 9 DER bytes) against every subtree.
+/// certificate can present (its subject, each SAN, each subject attribute)
+/// against every subtree.
 fn comparisons(cert: &Certificate, nc: &NameConstraints) -> u64 {
-    let names = 1 + cert.extensions().subject_alt_names.len() + cert.subject_der().len() / 9;
+    let names =
+        1 + cert.extensions().subject_alt_names.len() + name::entry_count(cert.subject_der());
     let subtrees = nc.permitted.len() + nc.excluded.len();
     u64::try_from(names.saturating_mul(subtrees)).unwrap_or(u64::MAX)
 }
@@ -142,6 +143,11 @@ struct Constraints<'a> {
 /// `NAME_CONSTRAINTS_check_CN()` (x509_vfy.c `check_name_constraints()`).
 fn check_cert(cert: &Certificate, nc: &Constraints<'_>, is_leaf: bool) -> Result<(), CertProblem> {
     let subject = cert.subject_der();
+    let names = name::entry_count(subject) + cert.extensions().subject_alt_names.len();
+    let constraints = nc.nc.permitted.len() + nc.nc.excluded.len();
+    if too_many_checks(names, constraints) {
+        return Err(CertProblem::TooManyNameConstraintChecks { names, constraints });
+    }
     let canonical = cert.canonical_subject();
     // X509_NAME_entry_count(nm) > 0: a subject of no entry has the empty
     // canonical encoding (empty RDNs hold none).
@@ -182,6 +188,17 @@ fn check_cert(cert: &Certificate, nc: &Constraints<'_>, is_leaf: bool) -> Result
         }
     }
     Ok(())
+}
+
+/// `NAME_CHECK_MAX`: OpenSSL refuses to compare more than about 2^20 (name,
+/// constraint) pairs of one certificate and one CA (the default work budget
+/// stops far earlier; this matters with raised limits).
+const NAME_CHECK_MAX: usize = 1 << 20;
+
+/// OpenSSL's guard, to the integer division: `name_count > 0 &&
+/// constraint_count > NAME_CHECK_MAX / name_count`.
+fn too_many_checks(names: usize, constraints: usize) -> bool {
+    names > 0 && constraints > NAME_CHECK_MAX / names
 }
 
 /// The subtree form a name is compared with (`nc_match()`'s "effective
@@ -464,6 +481,18 @@ mod tests {
         let nc = email_nc(&[b"xn--bcher-kva.example"], &[]);
         let plain = Constraints { nc: &nc, eai: None };
         assert_eq!(check_name(&smtp("a@bücher.example"), &plain), Ok(()));
+    }
+
+    #[test]
+    fn openssl_compares_at_most_2_pow_20_pairs() {
+        assert!(!too_many_checks(0, usize::MAX));
+        assert!(!too_many_checks(1, 1 << 20));
+        assert!(too_many_checks(1, (1 << 20) + 1));
+        assert!(!too_many_checks(1024, 1024));
+        assert!(too_many_checks(1024, 1025));
+        // The division rounds down: 3 names allow 349525 constraints.
+        assert!(!too_many_checks(3, 349_525));
+        assert!(too_many_checks(3, 349_526));
     }
 
     #[test]
