@@ -1186,6 +1186,10 @@ scenario("NM05-sid-issuer-visiblestring", "names", "SignerInfo issuerAndSerialNu
     lambda: S(pem_wrap(fix_lengths(c := leaf(cn="VisibleString Sid Signer"), raw_name([("O", 0x1A, b"cmsverify tests")])) ), c.pem(), ROOT.pem()))
 scenario("NM05b-sid-issuer-trailing-empty-rdn", "names", "SignerInfo issuerAndSerialNumber names the root with a trailing empty RDN")(
     lambda: S(pem_wrap(fix_lengths(c := leaf(cn="Empty RDN Sid Signer"), seq(*split_rdns(ROOT.subject), set_()))), c.pem(), ROOT.pem()))
+scenario("NM06-san-othername-no-value", "names", "leaf SAN otherName with a type-id and no [0] value (the SAN does not decode)")(
+    lambda: basic(leaf(cn="Malformed otherName Signer", extra=[ext("san", seq(tlv(0xA0, oid("1.2.3.4"))))])))
+scenario("NM06b-san-othername-unknown-type", "names", "root with an email constraint; leaf SAN otherName of type 1.2.3.4 (not compared)")(
+    lambda: constrained(permitted=[EMAIL("example.com")], leaf_sans=[tlv(0xA0, oid("1.2.3.4") + ctx(0, tlv(0x0C, b"x")))]))
 
 # ---------------------------------------------------------------- OpenSSL parity (P)
 # Cases OpenSSL 3.0 refuses on details cmsverify once let through: RSA
