@@ -374,10 +374,15 @@ fn subtrees(value: &[u8]) -> Decoded<Vec<GeneralName>> {
                 .map_err(|_| "malformed GeneralSubtree")?;
             let mut r = subtree.reader();
             let base = general_name(r.any().map_err(|_| "malformed GeneralSubtree")?)?;
-            if r.is_empty() {
+            let minimum = r
+                .optional(tag::ctx_prim(0))
+                .map_err(|_| "malformed GeneralSubtree")?;
+            // nc_minmax_valid(): a minimum of 0 (DER: 80 01 00) is accepted;
+            // another minimum or any maximum is refused when compared
+            // (X509_V_ERR_SUBTREE_MINMAX), which cmsverify does up front.
+            if r.is_empty() && minimum.is_none_or(|m| m.value == [0]) {
                 Ok(base)
             } else {
-                // minimum/maximum: OpenSSL refuses them (X509_V_ERR_SUBTREE_MINMAX).
                 Ok(GeneralName::Other("subtree with minimum/maximum"))
             }
         })

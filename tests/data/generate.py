@@ -1191,6 +1191,23 @@ scenario("NM06-san-othername-no-value", "names", "leaf SAN otherName with a type
 scenario("NM06b-san-othername-unknown-type", "names", "root with an email constraint; leaf SAN otherName of type 1.2.3.4 (not compared)")(
     lambda: constrained(permitted=[EMAIL("example.com")], leaf_sans=[tlv(0xA0, oid("1.2.3.4") + ctx(0, tlv(0x0C, b"x")))]))
 
+def constrained_subtree(permitted_subtree, leaf_name=None):
+    """A root whose permitted subtree is given whole (base plus minimum/maximum)."""
+    k = Key()
+    nc = seq(ctx(0, permitted_subtree))
+    root = Cert(name(("O", "Constrained"), ("CN", "Constrained Root")), k, exts=ca_exts(k, extra=[ext("nc", nc, True)]))
+    lk = Key()
+    lc = Cert(leaf_name or name(("O", "Constrained"), ("CN", "Constrained Signer")), lk, root, exts=leaf_exts(lk, k))
+    return basic(lc, ca=root.pem())
+scenario("NC05-subtree-minimum-zero", "names", "root permits DirName O=Constrained with an explicit minimum 0 (OpenSSL accepts a zero minimum)")(
+    lambda: constrained_subtree(seq(DIRNAME(name(("O", "Constrained"))), tlv(0x80, b"\x00"))))
+scenario("NC05b-subtree-minimum-one", "names", "root permits DirName O=Constrained with minimum 1 (X509_V_ERR_SUBTREE_MINMAX)")(
+    lambda: constrained_subtree(seq(DIRNAME(name(("O", "Constrained"))), tlv(0x80, b"\x01"))))
+scenario("NC05c-subtree-maximum", "names", "root permits DirName O=Constrained with a maximum 5 (X509_V_ERR_SUBTREE_MINMAX)")(
+    lambda: constrained_subtree(seq(DIRNAME(name(("O", "Constrained"))), tlv(0x81, b"\x05"))))
+scenario("diff-nc-subtree-maximum-unused", "difference", "root permits DNS example.com with a maximum; the leaf has no DNS name (OpenSSL never compares it; cmsverify fails closed)")(
+    lambda: constrained_subtree(seq(DNS("example.com"), tlv(0x81, b"\x05"))))
+
 # ---------------------------------------------------------------- OpenSSL parity (P)
 # Cases OpenSSL 3.0 refuses on details cmsverify once let through: RSA
 # signatures shorter than the modulus, serial numbers compared as signed
