@@ -496,13 +496,20 @@ mod tests {
         assert_eq!(canonical(&parts).unwrap(), canonical(&whole).unwrap());
         let nested = raw_name(&[&cn(b"\x2c\x08\x2c\x06\x0c\x01K\x0c\x01s")]);
         assert_eq!(canonical(&nested).unwrap(), canonical(&whole).unwrap());
-        let mut deep = b"\x0c\x01x".to_vec();
-        for _ in 0..7 {
-            let mut outer = Vec::new();
-            asn1::push_tlv(&mut outer, 0x2C, &deep);
-            deep = outer;
-        }
-        assert_eq!(canonical(&raw_name(&[&cn(&deep)])), Err(Asn1Error::TooDeep));
+        // asn1_collect() recurses into five constructed levels below the
+        // value's own: six wrappers decode, seven do not (as openssl x509).
+        let wrapped = |levels: usize| {
+            let mut v = b"\x0c\x01x".to_vec();
+            for _ in 0..levels {
+                let mut outer = Vec::new();
+                asn1::push_tlv(&mut outer, 0x2C, &v);
+                v = outer;
+            }
+            raw_name(&[&cn(&v)])
+        };
+        let x = name(&[&[("2.5.4.3", UTF8, b"x")]]);
+        assert_eq!(canonical(&wrapped(6)).unwrap(), canonical(&x).unwrap());
+        assert_eq!(canonical(&wrapped(7)), Err(Asn1Error::TooDeep));
     }
 
     #[test]
