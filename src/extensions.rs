@@ -321,6 +321,9 @@ fn other_name(tlv: Tlv<'_>) -> Decoded<GeneralName> {
     let malformed = |_| "malformed otherName";
     let mut r = tlv.reader();
     let type_id = r.expect(tag::OID).map_err(malformed)?;
+    if !oid::is_valid_encoding(type_id.value) {
+        return Err("malformed otherName");
+    }
     let wrapper = r.expect(tag::ctx_cons(0)).map_err(malformed)?;
     r.finish().map_err(malformed)?;
     let value = asn1::parse_one(wrapper.value).map_err(malformed)?;

@@ -11,6 +11,7 @@
 use std::borrow::Cow;
 
 use crate::asn1::{self, tag, Asn1Error, Reader, Tlv};
+use crate::oid;
 use const_oid::ObjectIdentifier;
 
 const BIT_STRING: u8 = 0x03;
@@ -246,6 +247,9 @@ pub(crate) fn canonical(name_der: &[u8]) -> Result<Vec<u8>, Asn1Error> {
             let atv = atv?.expect(tag::SEQUENCE)?;
             let mut r = atv.reader();
             let oid = r.expect(tag::OID)?;
+            if !oid::is_valid_encoding(oid.value) {
+                return Err(Asn1Error::BadValue);
+            }
             let value = name_value(r.any()?)?;
             r.finish()?;
             let mut entry = Vec::new();

@@ -1207,6 +1207,8 @@ scenario("NC05c-subtree-maximum", "names", "root permits DirName O=Constrained w
     lambda: constrained_subtree(seq(DIRNAME(name(("O", "Constrained"))), tlv(0x81, b"\x05"))))
 scenario("diff-nc-subtree-maximum-unused", "difference", "root permits DNS example.com with a maximum; the leaf has no DNS name (OpenSSL never compares it; cmsverify fails closed)")(
     lambda: constrained_subtree(seq(DNS("example.com"), tlv(0x81, b"\x05"))))
+scenario("NM07-name-oid-padded", "names", "certfile signer whose subject attribute type is an OID with a 0x80-padded subidentifier (OpenSSL cannot decode it)")(
+    lambda: odd_name_signer(seq(set_(seq(tlv(0x06, b"\x55\x80\x04\x03"), tlv(0x0C, b"Padded OID Signer"))))))
 
 # ---------------------------------------------------------------- OpenSSL parity (P)
 # Cases OpenSSL 3.0 refuses on details cmsverify once let through: RSA
