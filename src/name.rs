@@ -517,6 +517,22 @@ mod tests {
     }
 
     #[test]
+    fn attribute_types_must_be_valid_oids() {
+        let atv = |oid: &[u8]| {
+            let mut body = Vec::new();
+            asn1::push_tlv(&mut body, tag::OID, oid);
+            body.extend_from_slice(b"\x0c\x01x");
+            let mut out = Vec::new();
+            asn1::push_tlv(&mut out, tag::SEQUENCE, &body);
+            out
+        };
+        assert!(canonical(&raw_name(&[&atv(b"\x55\x04\x03")])).is_ok());
+        for bad in [&b"\x55\x80\x04"[..], b"\x55\x04\x83"] {
+            assert_eq!(canonical(&raw_name(&[&atv(bad)])), Err(Asn1Error::BadValue));
+        }
+    }
+
+    #[test]
     fn bit_strings_are_reencoded() {
         // Unused bits cleared; an empty bit string keeps no unused bits.
         let n = raw_name(&[&cn(b"\x03\x02\x03\xff")]);
