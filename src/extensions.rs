@@ -337,11 +337,32 @@ fn other_name(tlv: Tlv<'_>) -> Decoded<GeneralName> {
     })
 }
 
+/// `EDIPartyName ::= SEQUENCE { nameAssigner [0] DirectoryString OPTIONAL,
+/// partyName [1] DirectoryString }`, explicitly tagged as OpenSSL has it.
+fn edi_party_name(tlv: Tlv<'_>) -> Decoded<GeneralName> {
+    let malformed = |_| "malformed ediPartyName";
+    let mut r = tlv.reader();
+    if let Some(assigner) = r.optional(tag::ctx_cons(0)).map_err(malformed)? {
+        name::directory_string(asn1::parse_one(assigner.value).map_err(malformed)?)
+            .map_err(malformed)?;
+    }
+    let party = r.expect(tag::ctx_cons(1)).map_err(malformed)?;
+    name::directory_string(asn1::parse_one(party.value).map_err(malformed)?).map_err(malformed)?;
+    r.finish().map_err(malformed)?;
+    Ok(GeneralName::Other("ediPartyName"))
+}
+
 fn general_name(tlv: Tlv<'_>) -> Decoded<GeneralName> {
-    // IA5String contents are not checked: OpenSSL's decoder does not.
+    // IA5String contents are not checked, OpenSSL's decoder does not; the
+    // IMPLICIT strings may be constructed (collected).
+    let string = |t: Tlv<'_>| {
+        name::string_contents(t)
+            .map(std::borrow::Cow::into_owned)
+            .map_err(|_| "malformed GeneralName string")
+    };
     Ok(match tlv.tag {
-        0x81 => GeneralName::Rfc822(tlv.value.to_vec()),
-        0x82 => GeneralName::Dns(tlv.value.to_vec()),
+        0x81 | 0xA1 => GeneralName::Rfc822(string(tlv)?),
+        0x82 | 0xA2 => GeneralName::Dns(string(tlv)?),
         0xA4 => {
             let inner = asn1::parse_one(tlv.value).map_err(|_| "malformed directoryName")?;
             let canonical = name::canonical(inner.raw).map_err(|_| "malformed directoryName")?;
@@ -352,10 +373,17 @@ fn general_name(tlv: Tlv<'_>) -> Decoded<GeneralName> {
         }
         0xA0 => other_name(tlv)?,
         0xA3 => GeneralName::Other("x400Address"),
-        0xA5 => GeneralName::Other("ediPartyName"),
-        0x86 => GeneralName::Other("uniformResourceIdentifier"),
-        0x87 => GeneralName::Other("iPAddress"),
-        0x88 => GeneralName::Other("registeredID"),
+        0xA5 => edi_party_name(tlv)?,
+        0x86 | 0xA6 => {
+            string(tlv)?;
+            GeneralName::Other("uniformResourceIdentifier")
+        }
+        0x87 | 0xA7 => {
+            string(tlv)?;
+            GeneralName::Other("iPAddress")
+        }
+        0x88 if oid::is_valid_encoding(tlv.value) => GeneralName::Other("registeredID"),
+        0x88 => return Err("malformed registeredID"),
         _ => return Err("unknown GeneralName form"),
     })
 }

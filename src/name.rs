@@ -147,6 +147,33 @@ pub(crate) fn name_value(tlv: Tlv<'_>) -> Result<NameValue<'_>, Asn1Error> {
     Ok(NameValue { tag: number, value })
 }
 
+/// The contents of a string-like value in primitive or constructed form
+/// (a constructed one collected as `asn1_collect()` does), for the
+/// IMPLICIT-tagged strings of a GeneralName.
+///
+/// # Errors
+/// A constructed form that does not parse or nests too deeply.
+pub(crate) fn string_contents(tlv: Tlv<'_>) -> Result<Cow<'_, [u8]>, Asn1Error> {
+    if tlv.tag & 0x20 == 0 {
+        return Ok(Cow::Borrowed(tlv.value));
+    }
+    let mut out = Vec::new();
+    collect(tlv.value, 0, &mut out)?;
+    Ok(Cow::Owned(out))
+}
+
+/// A `DirectoryString` as OpenSSL's `DIRECTORYSTRING` decodes it: a
+/// PrintableString, T61String, BMPString, UniversalString or UTF8String.
+///
+/// # Errors
+/// Another type, or a string [`name_value`] refuses.
+pub(crate) fn directory_string(tlv: Tlv<'_>) -> Result<NameValue<'_>, Asn1Error> {
+    if tlv.tag & 0xC0 != 0 || !matches!(tlv.tag & 0x1F, PRINTABLE | T61 | BMP | UNIVERSAL | UTF8) {
+        return Err(Asn1Error::NameValueType(tlv.tag));
+    }
+    name_value(tlv)
+}
+
 /// A BIT STRING value as `c2i_ASN1_BIT_STRING()` reads it and
 /// `i2c_ASN1_BIT_STRING()` writes it back: at least the unused-bits octet,
 /// at most 7 unused bits, which are cleared; no content bits, no unused bits.
@@ -529,6 +556,33 @@ mod tests {
         assert!(canonical(&raw_name(&[&atv(b"\x55\x04\x03")])).is_ok());
         for bad in [&b"\x55\x80\x04"[..], b"\x55\x04\x83"] {
             assert_eq!(canonical(&raw_name(&[&atv(bad)])), Err(Asn1Error::BadValue));
+        }
+    }
+
+    fn tlv(raw: &[u8]) -> Tlv<'_> {
+        asn1::parse_one(raw).unwrap()
+    }
+
+    #[test]
+    fn general_name_strings_and_directory_strings() {
+        assert_eq!(&*string_contents(tlv(b"\x81\x03a@b")).unwrap(), b"a@b");
+        let parts = tlv(b"\xa1\x07\x04\x02a@\x04\x01b");
+        assert_eq!(&*string_contents(parts).unwrap(), b"a@b");
+        assert!(string_contents(tlv(b"\xa1\x02\x04\x05")).is_err());
+        for ok in [
+            &b"\x13\x01a"[..],
+            b"\x14\x01a",
+            b"\x1e\x02\x00a",
+            b"\x0c\x01a",
+        ] {
+            assert!(directory_string(tlv(ok)).is_ok(), "{}", ok.escape_ascii());
+        }
+        for bad in [&b"\x16\x01a"[..], b"\x12\x011", b"\x1e\x01a", b"\x80\x01a"] {
+            assert!(
+                directory_string(tlv(bad)).is_err(),
+                "{}",
+                bad.escape_ascii()
+            );
         }
     }
 

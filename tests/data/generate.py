@@ -1209,6 +1209,18 @@ scenario("diff-nc-subtree-maximum-unused", "difference", "root permits DNS examp
     lambda: constrained_subtree(seq(DNS("example.com"), tlv(0x81, b"\x05"))))
 scenario("NM07-name-oid-padded", "names", "certfile signer whose subject attribute type is an OID with a 0x80-padded subidentifier (OpenSSL cannot decode it)")(
     lambda: odd_name_signer(seq(set_(seq(tlv(0x06, b"\x55\x80\x04\x03"), tlv(0x0C, b"Padded OID Signer"))))))
+def san_leaf(cn, *items):
+    return basic(leaf(cn=cn, extra=[ext("san", seq(*items))]))
+scenario("NM08-san-registeredid-bad-oid", "names", "leaf SAN registeredID whose OID has a 0x80-padded subidentifier (the SAN does not decode)")(
+    lambda: san_leaf("Bad registeredID Signer", tlv(0x88, b"\x55\x80\x04")))
+scenario("NM08b-san-edipartyname-empty", "names", "leaf SAN ediPartyName without its partyName (the SAN does not decode)")(
+    lambda: san_leaf("Empty ediPartyName Signer", tlv(0xA5, b"")))
+scenario("NM08c-san-edipartyname", "names", "leaf SAN ediPartyName with a nameAssigner and a BMPString partyName")(
+    lambda: san_leaf("ediPartyName Signer", tlv(0xA5, ctx(0, tlv(0x13, b"a")) + ctx(1, tlv(0x1E, b"\x00p")))))
+scenario("NM08d-san-rfc822-constructed", "names", "leaf SAN rfc822Name in constructed form (OpenSSL collects its parts)")(
+    lambda: san_leaf("Constructed rfc822Name Signer", tlv(0xA1, tlv(0x04, b"a@") + tlv(0x04, b"example.com"))))
+scenario("NC06-dns-constructed-excluded", "names", "root excludes DNS example.com; leaf SAN dNSName host.example.com in constructed form")(
+    lambda: constrained(excluded=[DNS("example.com")], leaf_sans=[tlv(0xA2, tlv(0x16, b"host.") + tlv(0x16, b"example.com"))]))
 
 # ---------------------------------------------------------------- OpenSSL parity (P)
 # Cases OpenSSL 3.0 refuses on details cmsverify once let through: RSA
