@@ -322,6 +322,18 @@ fn render_atv(atv: Tlv<'_>) -> Option<String> {
         .ok()
         .and_then(|v| to_utf8(v.tag, &v.value))
         .unwrap_or_else(|| String::from_utf8_lossy(value.value).into_owned());
+    // Control characters (a NUL in a CN, say) are shown escaped, never
+    // written raw into a message.
+    let text: String = text
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
     Some(format!("{key}={text}"))
 }
 
@@ -610,6 +622,8 @@ mod tests {
             &[("2.5.4.3", UTF8, b"Keystone")],
         ]);
         assert_eq!(display(&a), "C=US, CN=Keystone");
+        let nul = name(&[&[("2.5.4.3", UTF8, b"a\0b\n")]]);
+        assert_eq!(display(&nul), "CN=a\\u{0}b\\n");
         assert_eq!(display(&name(&[])), "(empty name)");
     }
 }
