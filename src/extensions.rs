@@ -328,9 +328,17 @@ fn other_name(tlv: Tlv<'_>) -> Decoded<GeneralName> {
     r.finish().map_err(malformed)?;
     let value = asn1::parse_one(wrapper.value).map_err(malformed)?;
     Ok(if oid::is(type_id.value, &oid::ON_SMTP_UTF8_MAILBOX) {
+        // A UTF8String, primitive or constructed (collected), is compared.
+        let utf8 = value.tag & 0xDF == name::UTF8;
         GeneralName::SmtpUtf8Mailbox {
-            utf8: value.tag == name::UTF8,
-            value: value.value.to_vec(),
+            utf8,
+            value: if utf8 {
+                name::string_contents(value)
+                    .map_err(malformed)?
+                    .into_owned()
+            } else {
+                value.value.to_vec()
+            },
         }
     } else {
         GeneralName::Other("otherName")

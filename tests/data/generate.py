@@ -1221,6 +1221,9 @@ scenario("NM08d-san-rfc822-constructed", "names", "leaf SAN rfc822Name in constr
     lambda: san_leaf("Constructed rfc822Name Signer", tlv(0xA1, tlv(0x04, b"a@") + tlv(0x04, b"example.com"))))
 scenario("NC06-dns-constructed-excluded", "names", "root excludes DNS example.com; leaf SAN dNSName host.example.com in constructed form")(
     lambda: constrained(excluded=[DNS("example.com")], leaf_sans=[tlv(0xA2, tlv(0x16, b"host.") + tlv(0x16, b"example.com"))]))
+scenario("NC01g-smtputf8-constructed-excluded", "names", "root excludes email example.com; leaf SAN SmtpUTF8Mailbox as a constructed UTF8String (collected)")(
+    lambda: constrained(excluded=[EMAIL("example.com")],
+                        leaf_sans=[tlv(0xA0, oid(SMTP_UTF8) + ctx(0, tlv(0x2C, tlv(0x0C, "用户@".encode()) + tlv(0x0C, b"example.com"))))]))
 
 # ---------------------------------------------------------------- OpenSSL parity (P)
 # Cases OpenSSL 3.0 refuses on details cmsverify once let through: RSA
