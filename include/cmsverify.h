@@ -75,6 +75,80 @@ typedef struct cmsv_bytes {
 extern "C" {
 #endif // __cplusplus
 
+// The error's message, a NUL-terminated sentence: valid until
+// `cmsv_error_free`; NULL for a NULL error.
+//
+// # Safety
+// `err` is NULL or a live error.
+const char *cmsv_error_message(const struct cmsv_error *err);
+
+// The error's status (never `CMSV_OK`); `CMSV_ERR_USAGE` for a NULL error.
+//
+// # Safety
+// `err` is NULL or a live error.
+enum cmsv_status cmsv_error_status(const struct cmsv_error *err);
+
+// Frees an error and its message; NULL is a no-op.
+//
+// # Safety
+// `err` is NULL or a live error, not used afterwards.
+void cmsv_error_free(struct cmsv_error *err);
+
+// Frees the bytes and zeroes the struct (`data` NULL, `len` 0), so a second
+// call is a no-op; NULL is a no-op.
+//
+// # Safety
+// `b` is NULL or points to a `cmsv_bytes` filled by this library or zeroed.
+void cmsv_bytes_free(struct cmsv_bytes *b);
+
+// The library version, e.g. `"0.1.0"`: a NUL-terminated string in static
+// storage (never freed).
+const char *cmsv_version(void);
+
+// Builds a signer from a PEM certificate file and an unencrypted PEM private
+// key file (PKCS#8 RSA/EC/Ed25519, PKCS#1 RSA or SEC1 EC) that belong
+// together. `digest` names the digest as openssl's `-md` does (`"sha256"`,
+// `"sha1"`, `"sha512"`...); NULL means SHA-256. On success stores the handle
+// in `*out`.
+//
+// Returns `CMSV_ERR_USAGE` when `certfile`, `keyfile` or `out` is NULL or
+// `digest` is unknown, `CMSV_ERR_CONFIG` when a file cannot be read or
+// parsed or the key does not belong to the certificate.
+//
+// # Safety
+// `certfile`, `keyfile` and `digest` are NULL or NUL-terminated strings;
+// `out` and `err` are NULL or valid for writes.
+enum cmsv_status cmsv_signer_from_files(const char *certfile,
+                                        const char *keyfile,
+                                        const char *digest,
+                                        struct cmsv_signer **out,
+                                        struct cmsv_error **err);
+
+// Signs `len` bytes of `content` (attached, no signed attributes, no
+// certificates, issuerAndSerialNumber signer identifier) and stores the
+// message in `form` (one of the `CMSV_SIGN_` values) in `*out`, to be released with `cmsv_bytes_free`. The
+// text forms (PEM, token, PKIZ) are not NUL-terminated: use `out->len`.
+// Many threads may call this at once with one signer.
+//
+// Returns `CMSV_ERR_USAGE` when `s`, `out`, or `content` with a non-zero
+// `len`, is NULL, or `form` is not a `CMSV_SIGN_` value.
+//
+// # Safety
+// `s` is NULL or a live signer; `content` is NULL or valid for reads of
+// `len` bytes; `out` and `err` are NULL or valid for writes.
+enum cmsv_status cmsv_sign(const struct cmsv_signer *s,
+                           const uint8_t *content,
+                           size_t len,
+                           uint32_t form,
+                           struct cmsv_bytes *out,
+                           struct cmsv_error **err);
+
+// Frees a signer (and its private key); NULL is a no-op.
+//
+// # Safety
+// `s` is NULL or a live signer that no thread uses any more.
+void cmsv_signer_free(struct cmsv_signer *s);
+
 // Builds a verifier from a certfile (the signer certificates, PEM or DER)
 // and a CAfile (the trust anchors, PEM), as `openssl cms -verify -certfile F
 // -CAfile F` takes them (Keystone: signing_cert.pem and cacert.pem). The
@@ -147,85 +221,11 @@ enum cmsv_status cmsv_verify_token(const struct cmsv_verifier *v,
                                    struct cmsv_bytes *content_out,
                                    struct cmsv_error **err);
 
-// The error's message, a NUL-terminated sentence: valid until
-// `cmsv_error_free`; NULL for a NULL error.
-//
-// # Safety
-// `err` is NULL or a live error.
-const char *cmsv_error_message(const struct cmsv_error *err);
-
-// The error's status (never `CMSV_OK`); `CMSV_ERR_USAGE` for a NULL error.
-//
-// # Safety
-// `err` is NULL or a live error.
-enum cmsv_status cmsv_error_status(const struct cmsv_error *err);
-
-// Frees an error and its message; NULL is a no-op.
-//
-// # Safety
-// `err` is NULL or a live error, not used afterwards.
-void cmsv_error_free(struct cmsv_error *err);
-
-// Frees the bytes and zeroes the struct (`data` NULL, `len` 0), so a second
-// call is a no-op; NULL is a no-op.
-//
-// # Safety
-// `b` is NULL or points to a `cmsv_bytes` filled by this library or zeroed.
-void cmsv_bytes_free(struct cmsv_bytes *b);
-
 // Frees a verifier; NULL is a no-op. No other thread may be using it.
 //
 // # Safety
 // `v` is NULL or a live verifier, not used afterwards.
 void cmsv_verifier_free(struct cmsv_verifier *v);
-
-// The library version, e.g. `"0.1.0"`: a NUL-terminated string in static
-// storage (never freed).
-const char *cmsv_version(void);
-
-// Builds a signer from a PEM certificate file and an unencrypted PEM private
-// key file (PKCS#8 RSA/EC/Ed25519, PKCS#1 RSA or SEC1 EC) that belong
-// together. `digest` names the digest as openssl's `-md` does (`"sha256"`,
-// `"sha1"`, `"sha512"`...); NULL means SHA-256. On success stores the handle
-// in `*out`.
-//
-// Returns `CMSV_ERR_USAGE` when `certfile`, `keyfile` or `out` is NULL or
-// `digest` is unknown, `CMSV_ERR_CONFIG` when a file cannot be read or
-// parsed or the key does not belong to the certificate.
-//
-// # Safety
-// `certfile`, `keyfile` and `digest` are NULL or NUL-terminated strings;
-// `out` and `err` are NULL or valid for writes.
-enum cmsv_status cmsv_signer_from_files(const char *certfile,
-                                        const char *keyfile,
-                                        const char *digest,
-                                        struct cmsv_signer **out,
-                                        struct cmsv_error **err);
-
-// Signs `len` bytes of `content` (attached, no signed attributes, no
-// certificates, issuerAndSerialNumber signer identifier) and stores the
-// message in `form` (one of the `CMSV_SIGN_` values) in `*out`, to be released with `cmsv_bytes_free`. The
-// text forms (PEM, token, PKIZ) are not NUL-terminated: use `out->len`.
-// Many threads may call this at once with one signer.
-//
-// Returns `CMSV_ERR_USAGE` when `s`, `out`, or `content` with a non-zero
-// `len`, is NULL, or `form` is not a `CMSV_SIGN_` value.
-//
-// # Safety
-// `s` is NULL or a live signer; `content` is NULL or valid for reads of
-// `len` bytes; `out` and `err` are NULL or valid for writes.
-enum cmsv_status cmsv_sign(const struct cmsv_signer *s,
-                           const uint8_t *content,
-                           size_t len,
-                           uint32_t form,
-                           struct cmsv_bytes *out,
-                           struct cmsv_error **err);
-
-// Frees a signer (and its private key); NULL is a no-op.
-//
-// # Safety
-// `s` is NULL or a live signer that no thread uses any more.
-void cmsv_signer_free(struct cmsv_signer *s);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -15,6 +15,7 @@ pub(crate) mod tag {
     pub(crate) const INTEGER: u8 = 0x02;
     pub(crate) const BIT_STRING: u8 = 0x03;
     pub(crate) const OCTET_STRING: u8 = 0x04;
+    pub(crate) const NULL: u8 = 0x05;
     pub(crate) const OID: u8 = 0x06;
     pub(crate) const UTC_TIME: u8 = 0x17;
     pub(crate) const GENERALIZED_TIME: u8 = 0x18;
@@ -149,10 +150,10 @@ impl<'a> Reader<'a> {
         Ok(tlv)
     }
 
-    /// Reads the next element if it carries `tag`.
+    /// Reads the next element if it carries `tag`, checked as [`Self::expect`] checks.
     pub(crate) fn optional(&mut self, tag: u8) -> Result<Option<Tlv<'a>>, Asn1Error> {
         if self.peek_tag() == Some(tag) {
-            self.any().map(Some)
+            self.expect(tag).map(Some)
         } else {
             Ok(None)
         }

@@ -23,7 +23,7 @@ const SPACE: u8 = 0xFE;
 const PAD: u8 = 0xFD;
 
 /// The decoding table of an alphabet: sextet values, or the markers above.
-#[allow(
+#[expect(
     clippy::as_conversions,
     reason = "const fn: `usize::from` is not const"
 )]
@@ -68,11 +68,6 @@ impl Alphabet {
         }
     }
 
-    /// Whether `c` is one of the alphabet's 64 symbols.
-    pub(crate) fn is_symbol(self, c: u8) -> bool {
-        lookup(self.table(), c) < 64
-    }
-
     fn symbols(self) -> (u8, u8) {
         match self {
             Self::Standard => (b'+', b'/'),
@@ -80,6 +75,20 @@ impl Alphabet {
             Self::KeystoneToken => (b'+', b'-'),
         }
     }
+}
+
+/// Whether every byte of `text` is one of the alphabet's 64 symbols or `=`,
+/// without an early exit so that the comparisons vectorise (a token's
+/// form is decided on this scan).
+pub(crate) fn all_symbols_or_pad(text: &[u8], alphabet: Alphabet) -> bool {
+    let (c62, c63) = alphabet.symbols();
+    let also63 = match alphabet {
+        Alphabet::KeystoneToken => b'/',
+        _ => c63,
+    };
+    let ok = |c: u8| c.is_ascii_alphanumeric() || c == c62 || c == c63 || c == also63 || c == b'=';
+    text.chunks(64)
+        .all(|chunk| chunk.iter().fold(true, |all, &c| all & ok(c)))
 }
 
 /// The table entry of `c` (the bounds check of a `u8` index into 256 entries
@@ -208,6 +217,39 @@ mod tests {
         );
         assert_eq!(encode(&[0xFB, 0xFF], Alphabet::UrlSafe), "-_8=");
         assert_eq!(encode(&[0xFB, 0xFF], Alphabet::KeystoneToken), "+-8=");
+    }
+
+    #[test]
+    fn the_symbol_scan_matches_the_table() {
+        for alphabet in [
+            Alphabet::Standard,
+            Alphabet::UrlSafe,
+            Alphabet::KeystoneToken,
+        ] {
+            for c in 0..=255u8 {
+                let expected = lookup(alphabet.table(), c) < 64 || c == b'=';
+                assert_eq!(all_symbols_or_pad(&[c], alphabet), expected, "{c}");
+                let long = [[b'A'; 100].as_slice(), &[c], &[b'z'; 30]].concat();
+                assert_eq!(all_symbols_or_pad(&long, alphabet), expected, "{c}");
+            }
+            assert!(all_symbols_or_pad(b"", alphabet));
+        }
+    }
+
+    #[test]
+    fn long_inputs_decode_with_a_break_anywhere() {
+        let data: Vec<u8> = (0..300u16).map(|i| i.to_le_bytes()[0] ^ 0x5A).collect();
+        let text = encode(&data, Alphabet::Standard);
+        for cut in [0, 1, 3, 5, 8, 13, 64, 101] {
+            // Whitespace at `cut` splits the four-symbol groups there.
+            let mut spaced = text.clone().into_bytes();
+            spaced.insert(cut, b'\n');
+            assert_eq!(decode(&spaced, Alphabet::Standard).unwrap(), data);
+            // A bad symbol at `cut` is refused wherever it falls.
+            let mut bad = text.clone().into_bytes();
+            bad[cut] = b'!';
+            assert!(decode(&bad, Alphabet::Standard).is_none());
+        }
     }
 
     #[test]

@@ -104,6 +104,11 @@ fn header(bytes: &[u8]) -> Result<(u8, usize, Option<usize>, bool), Asn1Error> {
         return Ok((tag, 2, None, true));
     }
     let n = usize::from(first & 0x7F);
+    // OpenSSL's asn1_get_length() wants a byte after the length octets
+    // within the enclosing element: a long-form length cannot end it.
+    if rest.len() <= n {
+        return Err(Asn1Error::BadLength);
+    }
     let octets = rest.get(..n).ok_or(Asn1Error::Truncated)?;
     let significant = octets.get(octets.iter().take_while(|&&b| b == 0).count()..);
     let significant = significant.unwrap_or_default();
@@ -289,6 +294,79 @@ fn write_segments(bytes: &[u8], out: &mut Vec<u8>) -> Result<usize, Asn1Error> {
     })
 }
 
+/// One element of BER input as received: its tag and its bytes (header,
+/// content and, in the indefinite form, the end-of-contents octets). Lets
+/// a caller find the received bytes of what [`normalize`] re-encoded.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Element<'a> {
+    pub tag: u8,
+    pub raw: &'a [u8],
+    hlen: usize,
+    /// Content length, `None` for the indefinite form.
+    len: Option<usize>,
+}
+
+impl<'a> Element<'a> {
+    /// The first element of `bytes`. Finding the end of an indefinite-length
+    /// element walks its content, nested at most `max_depth` deep.
+    pub(crate) fn first(bytes: &'a [u8], max_depth: usize) -> Result<Self, Asn1Error> {
+        let (tag, hlen, len, _) = header(bytes)?;
+        let end = extent(bytes, 0, max_depth)?;
+        Ok(Self {
+            tag,
+            raw: bytes.get(..end).ok_or(Asn1Error::Truncated)?,
+            hlen,
+            len,
+        })
+    }
+
+    /// The elements inside a constructed element, in order. Each is read
+    /// in the window [`normalize`] read it in (to the end of an indefinite
+    /// element's end-of-contents octets), so the same headers are accepted.
+    pub(crate) fn children(&self, max_depth: usize) -> Result<Vec<Self>, Asn1Error> {
+        if self.tag & 0x20 == 0 {
+            return Err(Asn1Error::BadValue);
+        }
+        let window = match self.len {
+            Some(len) => {
+                let end = self.hlen.checked_add(len).ok_or(Asn1Error::BadLength)?;
+                self.raw.get(self.hlen..end)
+            }
+            None => self.raw.get(self.hlen..),
+        }
+        .ok_or(Asn1Error::Truncated)?;
+        let mut children = Vec::new();
+        let mut pos = 0;
+        while let Some(rest) = window.get(pos..).filter(|r| !r.is_empty()) {
+            if self.len.is_none() && rest.starts_with(&[0, 0]) {
+                break;
+            }
+            let child = Self::first(rest, max_depth)?;
+            pos += child.raw.len();
+            children.push(child);
+        }
+        Ok(children)
+    }
+}
+
+/// The bytes the first element of `bytes` takes.
+fn extent(bytes: &[u8], depth: usize, max_depth: usize) -> Result<usize, Asn1Error> {
+    if depth > max_depth {
+        return Err(Asn1Error::TooDeep);
+    }
+    let (_, hlen, len, _) = header(bytes)?;
+    match len {
+        Some(len) => {
+            let end = hlen.checked_add(len).ok_or(Asn1Error::BadLength)?;
+            bytes.get(..end).ok_or(Asn1Error::Truncated)?;
+            Ok(end)
+        }
+        None => for_each_child(bytes, hlen, None, |child| {
+            extent(child, depth + 1, max_depth)
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -403,5 +481,46 @@ mod tests {
             normalize(&[0x30, 0x05, 0x04], 8).unwrap_err(),
             Asn1Error::Truncated
         );
+    }
+
+    #[test]
+    fn elements_keep_their_received_bytes() {
+        // SEQUENCE (indefinite) { INTEGER with a non-minimal length, SEQUENCE { NULL } }
+        let ber = [
+            0x30, 0x80, 0x02, 0x81, 0x01, 0x07, 0x30, 0x02, 0x05, 0x00, 0x00, 0x00, 0xFF,
+        ];
+        let outer = Element::first(&ber, 8).unwrap();
+        assert_eq!(outer.raw, &ber[..12]);
+        let children = outer.children(8).unwrap();
+        assert_eq!(children.len(), 2);
+        assert_eq!(children[0].raw, &[0x02, 0x81, 0x01, 0x07]);
+        assert_eq!(children[1].tag, 0x30);
+        assert_eq!(children[1].children(8).unwrap()[0].raw, &[0x05, 0x00]);
+        assert_eq!(children[0].children(8).unwrap_err(), Asn1Error::BadValue);
+        assert_eq!(Element::first(&ber, 0).unwrap_err(), Asn1Error::TooDeep);
+    }
+
+    #[test]
+    fn a_long_form_length_cannot_end_its_window() {
+        // SEQUENCE { NULL with the length 81 00 }: nothing follows the
+        // length octets inside the SEQUENCE, which OpenSSL refuses.
+        assert_eq!(
+            normalize(&[0x30, 0x03, 0x05, 0x81, 0x00], 8).unwrap_err(),
+            Asn1Error::BadLength
+        );
+        // Followed by another element, or inside an indefinite SEQUENCE
+        // (whose window runs on), it is taken.
+        let ok = [0x30, 0x05, 0x05, 0x81, 0x00, 0x05, 0x00];
+        assert_eq!(
+            &*normalize(&ok, 8).unwrap(),
+            &[0x30, 0x04, 0x05, 0x00, 0x05, 0x00]
+        );
+        let indefinite = [0x30, 0x80, 0x05, 0x81, 0x00, 0x00, 0x00];
+        assert_eq!(
+            &*normalize(&indefinite, 8).unwrap(),
+            &[0x30, 0x02, 0x05, 0x00]
+        );
+        let outer = Element::first(&indefinite, 8).unwrap();
+        assert_eq!(outer.children(8).unwrap()[0].raw, &[0x05, 0x81, 0x00]);
     }
 }

@@ -27,6 +27,10 @@ pub struct Certificate {
 struct Inner {
     der: Box<[u8]>,
     tbs: Range<usize>,
+    /// The TBSCertificate as received, when the message was BER and
+    /// normalisation re-encoded it: the signature is checked over these
+    /// bytes (OpenSSL keeps the received encoding, `ASN1_SEQUENCE_enc`).
+    received_tbs: Option<Box<[u8]>>,
     signature_algorithm: Range<usize>,
     tbs_signature_algorithm: Range<usize>,
     signature: Range<usize>,
@@ -79,6 +83,34 @@ impl Certificate {
     /// # Errors
     /// The bytes are not a structurally valid X.509 certificate.
     pub fn from_der(der: &[u8]) -> Result<Self, Asn1Error> {
+        Self::from_der_as_received(der, None)
+    }
+
+    /// Parses one BER or DER certificate (exactly `ber`, no trailing bytes),
+    /// as `d2i_X509` reads it: BER is normalised, and the TBSCertificate is
+    /// kept as received for the signature check. Nesting deeper than
+    /// `max_depth` is an error.
+    pub(crate) fn from_ber(ber: &[u8], max_depth: usize) -> Result<Self, Asn1Error> {
+        let element = crate::ber::Element::first(ber, max_depth)?;
+        if element.raw.len() != ber.len() {
+            return Err(Asn1Error::TrailingData);
+        }
+        match crate::ber::normalize(ber, max_depth)? {
+            std::borrow::Cow::Borrowed(der) => Self::from_der(der),
+            std::borrow::Cow::Owned(der) => {
+                let children = element.children(max_depth)?;
+                let tbs = children.first().map(|tbs| tbs.raw);
+                Self::from_der_as_received(&der, tbs)
+            }
+        }
+    }
+
+    /// Parses one certificate normalised from BER, whose TBSCertificate was
+    /// received as `received_tbs` (ignored when it equals the DER's).
+    pub(crate) fn from_der_as_received(
+        der: &[u8],
+        received_tbs: Option<&[u8]>,
+    ) -> Result<Self, Asn1Error> {
         let cert = asn1::parse_one(der)?.expect(tag::SEQUENCE)?;
         let mut r = cert.reader();
         let tbs = r.expect(tag::SEQUENCE)?;
@@ -140,13 +172,20 @@ impl Certificate {
         // OpenSSL's name decoder computes the canonical form and fails with it.
         let canonical_issuer = name::canonical(issuer.raw)?;
         let canonical_subject = name::canonical(subject.raw)?;
-        let fingerprint = crate::algorithm::DigestAlgorithm::Sha256.digest(&[der]);
+        let received_tbs = received_tbs.filter(|&received| received != tbs.raw);
+        // What the signature covers is part of the identity: a certificate
+        // received with another TBS encoding is another certificate.
+        let fingerprint = match received_tbs {
+            Some(received) => crate::algorithm::DigestAlgorithm::Sha256.digest(&[der, received]),
+            None => crate::algorithm::DigestAlgorithm::Sha256.digest(&[der]),
+        };
         let mut fp = [0u8; 32];
         fp.copy_from_slice(fingerprint.as_ref());
         Ok(Self {
             inner: Arc::new(Inner {
                 der: der.into(),
                 tbs: range_of(der, tbs.raw),
+                received_tbs: received_tbs.map(Box::from),
                 signature_algorithm: range_of(der, sig_alg.raw),
                 tbs_signature_algorithm: range_of(der, tbs_sig_alg.raw),
                 signature: range_of(der, signature),
@@ -178,8 +217,12 @@ impl Certificate {
         self.inner.der.get(r.clone()).unwrap_or_default()
     }
 
+    /// The TBSCertificate the signature covers: as received.
     pub(crate) fn tbs(&self) -> &[u8] {
-        self.slice(&self.inner.tbs)
+        match &self.inner.received_tbs {
+            Some(received) => received,
+            None => self.slice(&self.inner.tbs),
+        }
     }
 
     pub(crate) fn signature_algorithm(&self) -> AlgorithmIdentifier<'_> {
@@ -292,7 +335,26 @@ impl Certificate {
     /// Why the certificate is not valid at `at` (expired, not yet valid, or
     /// validity dates not strictly encoded), as path validation judges it.
     pub fn validity_problem(&self, at: UnixTime) -> Option<crate::CertProblem> {
-        crate::trust::policy::check_time(self, at).err()
+        self.check_validity(at).err()
+    }
+
+    /// The validity check of path validation: both dates strictly encoded,
+    /// `notBefore <= at < notAfter`.
+    pub(crate) fn check_validity(&self, at: UnixTime) -> Result<(), crate::CertProblem> {
+        use crate::error::CertProblem;
+        let not_before = self
+            .not_before()
+            .ok_or(CertProblem::BadTimeFormat(ValidityField::NotBefore))?;
+        let not_after = self
+            .not_after()
+            .ok_or(CertProblem::BadTimeFormat(ValidityField::NotAfter))?;
+        if not_before > at {
+            return Err(CertProblem::NotYetValid { not_before, at });
+        }
+        if not_after <= at {
+            return Err(CertProblem::Expired { not_after, at });
+        }
+        Ok(())
     }
 
     pub(crate) fn canonical_subject(&self) -> &[u8] {
@@ -308,7 +370,8 @@ impl Certificate {
         &self.inner.extensions
     }
 
-    /// SHA-256 of the DER encoding.
+    /// SHA-256 of the DER encoding (and of the TBSCertificate as received,
+    /// when that was not DER).
     pub(crate) fn fingerprint(&self) -> &[u8; 32] {
         &self.inner.fingerprint
     }
@@ -323,6 +386,17 @@ impl Certificate {
     /// not checked, as OpenSSL does not check it for trust anchors.
     pub(crate) fn is_self_signed(&self) -> bool {
         self.is_self_issued() && self.akid_matches(self) && self.key_type_signed(self)
+    }
+
+    /// Why this certificate's key cannot be used at all (a key type cmsverify
+    /// does not verify with, or key bytes that do not decode), found without
+    /// public-key arithmetic; `None` for the key types cmsverify verifies
+    /// with, whose problems (size, exponent) show when the key is used.
+    pub(crate) fn unusable_key(&self) -> Option<KeyProblem> {
+        match self.key_family() {
+            Some(KeyFamily::Rsa | KeyFamily::RsaPss | KeyFamily::Ec | KeyFamily::Ed25519) => None,
+            _ => self.public_key().err(),
+        }
     }
 
     /// OpenSSL's `X509_check_akid(issuer, self.akid)`.
@@ -383,7 +457,7 @@ impl fmt::Debug for Certificate {
 
 impl PartialEq for Certificate {
     fn eq(&self, other: &Self) -> bool {
-        self.der() == other.der()
+        self.der() == other.der() && self.inner.received_tbs == other.inner.received_tbs
     }
 }
 
@@ -435,12 +509,23 @@ pub(crate) fn integer_hex(content: &[u8]) -> String {
     format!("-{}", hex_upper(asn1::integer_magnitude(&magnitude)))
 }
 
-/// Splits concatenated DER certificates (e.g. SignedData `certificates`).
-pub(crate) fn parse_sequence(value: &[u8]) -> Result<Vec<Certificate>, Asn1Error> {
+/// Splits concatenated DER certificates (e.g. SignedData `certificates`);
+/// `received_tbs` holds, in order, each one's TBSCertificate as received
+/// when the message was BER.
+pub(crate) fn parse_sequence(
+    value: &[u8],
+    received_tbs: Option<&[&[u8]]>,
+) -> Result<Vec<Certificate>, Asn1Error> {
+    let mut received = received_tbs.map(<[&[u8]]>::iter);
     Reader::new(value)
         .filter_map(|tlv| match tlv {
             // Other CertificateChoices ([0]..[3] attribute/other certificates) are skipped.
-            Ok(t) if t.tag == tag::SEQUENCE => Some(Certificate::from_der(t.raw)),
+            Ok(t) if t.tag == tag::SEQUENCE => Some(match received.as_mut().map(Iterator::next) {
+                None => Certificate::from_der(t.raw),
+                Some(Some(tbs)) => Certificate::from_der_as_received(t.raw, Some(tbs)),
+                // The received message has fewer certificates: cannot happen.
+                Some(None) => Err(Asn1Error::BadValue),
+            }),
             Ok(_) => None,
             Err(e) => Some(Err(e)),
         })
@@ -457,5 +542,43 @@ mod tests {
         assert_eq!(integer_hex(&[0x80, 0xAB]), "-7F55");
         assert_eq!(integer_hex(&[0xFF]), "-01");
         assert_eq!(integer_hex(&[0x10, 0x01]), "1001");
+    }
+
+    /// The root of tests/data/pki with its TBSCertificate length written in
+    /// one more octet than needed (BER), and the DER original.
+    fn ber_and_der() -> (Vec<u8>, Vec<u8>) {
+        let pem = include_bytes!("../tests/data/pki/root.pem");
+        let der = crate::pem::blocks(pem).next().unwrap().body.unwrap();
+        assert_eq!((der[0], der[1], der[4], der[5]), (0x30, 0x82, 0x30, 0x82));
+        let total = usize::from(der[2]) << 8 | usize::from(der[3]);
+        let mut ber = vec![0x30, 0x82];
+        ber.extend_from_slice(&u16::try_from(total + 1).unwrap().to_be_bytes());
+        ber.extend_from_slice(&[0x30, 0x83, 0x00]);
+        ber.extend_from_slice(&der[6..]);
+        (ber, der)
+    }
+
+    #[test]
+    fn ber_certificates_keep_the_received_tbs() {
+        let (ber, der) = ber_and_der();
+        let from_ber = Certificate::from_ber(&ber, 16).unwrap();
+        let from_der = Certificate::from_der(&der).unwrap();
+        assert_eq!(from_ber.der(), from_der.der());
+        assert_eq!(
+            from_ber.tbs(),
+            &ber[4..ber.len() - (der.len() - 4 - from_der.tbs().len())]
+        );
+        assert_eq!(&from_ber.tbs()[..3], &[0x30, 0x83, 0x00]);
+        // Another signed encoding is another certificate.
+        assert_ne!(from_ber, from_der);
+        assert_ne!(from_ber.fingerprint(), from_der.fingerprint());
+        // DER stays DER, and trailing bytes are refused.
+        assert_eq!(Certificate::from_ber(&der, 16).unwrap(), from_der);
+        let mut trailing = der.clone();
+        trailing.push(0);
+        assert_eq!(
+            Certificate::from_ber(&trailing, 16).unwrap_err(),
+            Asn1Error::TrailingData
+        );
     }
 }

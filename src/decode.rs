@@ -104,17 +104,15 @@ fn detect(input: &[u8]) -> Result<Concrete> {
         Ok(Concrete::Pkiz)
     } else if text.first() == Some(&0x30) {
         Ok(Concrete::Der)
-    } else if text.starts_with(b"MII") && text.trim_ascii_end().iter().all(|&c| is_token_char(c)) {
+    } else if text.starts_with(b"MII")
+        && base64::all_symbols_or_pad(text.trim_ascii_end(), Alphabet::KeystoneToken)
+    {
         Ok(Concrete::Token)
     } else if text.windows(11).any(|w| w == b"-----BEGIN ") {
         Ok(Concrete::Pem)
     } else {
         Err(Error::UnrecognisedInput)
     }
-}
-
-fn is_token_char(c: u8) -> bool {
-    Alphabet::KeystoneToken.is_symbol(c) || c == b'='
 }
 
 /// Decodes `input` of the given form into one DER ContentInfo (BER is
@@ -127,6 +125,28 @@ pub(crate) fn content_info<'a>(
     form: InputForm,
     limits: &Limits,
 ) -> Result<Cow<'a, [u8]>> {
+    message(input, form, limits).map(|m| m.der)
+}
+
+/// A message decoded to one DER `ContentInfo`, with its bytes as received
+/// when BER normalisation changed them: certificate signatures are checked
+/// over the TBSCertificate bytes as received, as OpenSSL checks them.
+pub(crate) struct Message<'a> {
+    /// The normalised DER.
+    pub der: Cow<'a, [u8]>,
+    /// The BER as received, when it differs from [`Message::der`].
+    pub received: Option<Cow<'a, [u8]>>,
+}
+
+/// As [`content_info`], keeping the received bytes when they were not DER.
+///
+/// # Errors
+/// As [`content_info`].
+pub(crate) fn message<'a>(
+    input: &'a [u8],
+    form: InputForm,
+    limits: &Limits,
+) -> Result<Message<'a>> {
     if input.len() > limits.max_message_bytes {
         return Err(Error::MessageTooLarge {
             size: input.len(),
@@ -153,21 +173,33 @@ pub(crate) fn content_info<'a>(
     }
 }
 
-fn normalize<'a>(der: Cow<'a, [u8]>, limits: &Limits) -> Result<Cow<'a, [u8]>> {
+fn normalize<'a>(input: Cow<'a, [u8]>, limits: &Limits) -> Result<Message<'a>> {
     let malformed = |problem| Error::Malformed {
         context: "ContentInfo",
         problem,
     };
-    match der {
-        Cow::Borrowed(b) => crate::ber::normalize(b, limits.max_nesting_depth).map_err(malformed),
-        Cow::Owned(v) => {
-            let out = crate::ber::normalize(&v, limits.max_nesting_depth).map_err(malformed)?;
-            Ok(Cow::Owned(match out {
-                Cow::Borrowed(b) if b.len() == v.len() => v,
-                other => other.into_owned(),
-            }))
+    let der_len = match crate::ber::normalize(&input, limits.max_nesting_depth) {
+        Ok(Cow::Owned(der)) => {
+            return Ok(Message {
+                der: Cow::Owned(der),
+                received: Some(input),
+            })
         }
-    }
+        Ok(Cow::Borrowed(prefix)) => prefix.len(),
+        Err(problem) => return Err(malformed(problem)),
+    };
+    // Already DER: the first element, without what trails it.
+    let der = match input {
+        Cow::Borrowed(b) => Cow::Borrowed(b.get(..der_len).unwrap_or(b)),
+        Cow::Owned(mut v) => {
+            v.truncate(der_len);
+            Cow::Owned(v)
+        }
+    };
+    Ok(Message {
+        der,
+        received: None,
+    })
 }
 
 /// The first PEM block OpenSSL's `PEM_read_bio_CMS` accepts: label `CMS`,

@@ -2,6 +2,7 @@
 //! and what a certificate says about itself.
 
 use crate::algorithm::{DigestAlgorithm, DigestLookup, PublicKey};
+use crate::bundle::load_bundle;
 use crate::cert::Certificate;
 use crate::decode::{self, InputForm};
 use crate::error::{CertProblem, FileRole, Result};
@@ -9,7 +10,7 @@ use crate::extensions::{ku, ns};
 use crate::limits::Limits;
 use crate::signed_data::SignedData;
 use crate::time::UnixTime;
-use crate::trust::{policy, store};
+use crate::trust::policy;
 use crate::{asn1, oid};
 
 /// The structure of a SignedData message.
@@ -22,14 +23,15 @@ pub struct MessageInfo {
     /// SignedData.digestAlgorithms, readable.
     pub digest_algorithms: Vec<String>,
     /// One entry per SignerInfo.
-    pub signers: Vec<SignerSummary>,
+    pub signers: Vec<UnverifiedSigner>,
     /// The embedded certificates.
     pub certificates: Vec<Certificate>,
 }
 
-/// One SignerInfo, unverified.
+/// One SignerInfo as the message states it, unverified (after verification
+/// the same signer is a [`crate::VerifiedSigner`]).
 #[derive(Debug, Clone)]
-pub struct SignerSummary {
+pub struct UnverifiedSigner {
     /// issuerAndSerialNumber or subjectKeyIdentifier, readable.
     pub identifier: String,
     /// The digest algorithm.
@@ -72,14 +74,14 @@ fn attribute_types(set: Option<asn1::Tlv<'_>>) -> Vec<String> {
 pub fn message(input: &[u8], form: InputForm) -> Result<MessageInfo> {
     let limits = Limits::default();
     let der = decode::content_info(input, form, &limits)?;
-    let sd = SignedData::parse(&der, &limits)?;
+    let sd = SignedData::parse(&der, None, &limits)?;
     let digest_name = |o: &[u8]| match DigestAlgorithm::lookup(o) {
         DigestLookup::Supported(d) => d.name().to_owned(),
         _ => oid::describe(o),
     };
     Ok(MessageInfo {
-        content_type: oid::describe(sd.econtent_type),
-        content_len: sd.econtent.map(<[u8]>::len),
+        content_type: oid::describe(sd.encap_content_info.content_type),
+        content_len: sd.encap_content_info.content.map(<[u8]>::len),
         digest_algorithms: sd
             .digest_algorithms
             .iter()
@@ -88,7 +90,7 @@ pub fn message(input: &[u8], form: InputForm) -> Result<MessageInfo> {
         signers: sd
             .signer_infos
             .iter()
-            .map(|si| SignerSummary {
+            .map(|si| UnverifiedSigner {
                 identifier: si.sid.describe(),
                 digest_algorithm: digest_name(si.digest_algorithm.oid),
                 signature_algorithm: oid::describe(si.signature_algorithm.oid),
@@ -105,7 +107,7 @@ pub fn message(input: &[u8], form: InputForm) -> Result<MessageInfo> {
 /// # Errors
 /// No certificate, or a corrupt one (naming its position).
 pub fn certificates(bytes: &[u8]) -> Result<Vec<Certificate>> {
-    store::load_bundle(bytes, FileRole::Certfile, "<memory>", &Limits::default())
+    load_bundle(bytes, FileRole::Certfile, "<memory>", &Limits::default())
 }
 
 /// What a certificate says about itself.
@@ -133,8 +135,11 @@ pub struct CertificateInfo {
     pub basic_constraints: Option<(bool, Option<u64>)>,
     /// Netscape cert type bit names, if present.
     pub netscape_cert_type: Option<Vec<&'static str>>,
-    /// Subject equals issuer and the AKID/key type agree (OpenSSL's notion).
-    pub self_signed: bool,
+    /// Subject equals issuer and the AKID/key type agree (OpenSSL's notion):
+    /// `Some(true)` or `Some(false)`; `None` when the certificate is
+    /// self-issued but its key is one cmsverify cannot use, so whether it
+    /// signed itself cannot be told.
+    pub self_signed: Option<bool>,
     /// Why the certificate cannot sign S/MIME (OpenSSL's `smime_sign`
     /// purpose for a signer), `None` when it can.
     pub smime_signing_problem: Option<CertProblem>,
@@ -191,7 +196,11 @@ impl Certificate {
                     .map(|(_, n)| *n)
                     .collect()
             }),
-            self_signed: self.is_self_signed(),
+            self_signed: if self.is_self_issued() && self.unusable_key().is_some() {
+                None
+            } else {
+                Some(self.is_self_signed())
+            },
             smime_signing_problem: policy::check_signer(self).err(),
         }
     }

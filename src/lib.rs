@@ -53,13 +53,19 @@ mod asn1;
 mod base64;
 mod ber;
 mod budget;
+mod bundle;
 mod cert;
 mod content;
 mod decode;
 mod error;
 mod extensions;
 // The C ABI: the only module allowed `unsafe`.
-#[allow(unsafe_code, unreachable_pub, non_camel_case_types)]
+#[expect(
+    unsafe_code,
+    unreachable_pub,
+    non_camel_case_types,
+    reason = "C ABI: raw pointers, exported items in a private module, C naming"
+)]
 mod ffi;
 mod files;
 pub mod inspect;
@@ -85,8 +91,8 @@ pub use cert::{CertId, Certificate, ValidityField};
 pub use content::ContentMode;
 pub use decode::InputForm;
 pub use error::{
-    AttributeProblem, CertProblem, CertRole, Error, ErrorClass, FileRole, NameSyntax, NotCaReason,
-    PemProblem, PurposeProblem, Result, TokenProblem,
+    AttributeProblem, CertProblem, CertRole, Error, ErrorClass, ExtensionProblem, FileRole,
+    NameSyntax, NotCaReason, PemProblem, PurposeProblem, Result, TokenProblem,
 };
 pub use extensions::InvalidExtension;
 pub use files::ReloadingVerifier;

@@ -6,7 +6,12 @@
 //! parsed key) and raises signatures to the public exponent with 64-bit limb
 //! separated operand scanning Montgomery multiplication (a dedicated
 //! squaring, then a word-by-word reduction): for e = 65537 that is 17 multiplications.
-//! It is cross-checked against the `rsa` crate by property tests.
+//! Any exponent below the modulus is taken, as OpenSSL takes it (the `rsa`
+//! crate refuses exponents over 33 bits): such keys verify here only, and
+//! [`RsaPublicOp::verify_pss`] checks their PSS signatures. It is
+//! cross-checked against the `rsa` crate by property tests.
+
+use crate::algorithm::DigestAlgorithm;
 
 /// A modulus with its Montgomery constants, limbs little-endian.
 #[derive(Clone)]
@@ -16,7 +21,8 @@ pub(crate) struct RsaPublicOp {
     n0_inv: u64,
     /// `R^2 mod n` with `R = 2^(64 * limbs)`.
     r2: Vec<u64>,
-    e: u64,
+    /// The public exponent, big-endian without leading zeros.
+    e: Vec<u8>,
     /// Modulus length in bytes.
     k: usize,
 }
@@ -86,7 +92,7 @@ fn double_mod(x: &mut [u64], n: &[u64]) {
 /// `t + a * b + c` as (low, high) limbs. Cannot overflow 128 bits:
 /// (2^64 - 1)^2 + 2 (2^64 - 1) = 2^128 - 1, so wrapping arithmetic is exact
 /// (and free of the overflow checks release builds keep).
-#[allow(
+#[expect(
     clippy::as_conversions,
     reason = "splitting a 128-bit value into limbs"
 )]
@@ -100,21 +106,17 @@ fn mac(t: u64, a: u64, b: u64, c: u64) -> (u64, u64) {
 
 impl RsaPublicOp {
     /// Precomputes the constants of modulus `n` (big-endian, odd, at least
-    /// 512 bits) with public exponent `e` (big-endian, fitting 64 bits).
+    /// 512 bits) with public exponent `e` (big-endian, at least 3; its
+    /// length is limited by the caller, see `key_limits::check_rsa`).
     pub(crate) fn new(n: &[u8], e: &[u8]) -> Option<Self> {
+        if !Self::takes(n, e) {
+            return None;
+        }
         let n_bytes = strip_leading_zeros(n);
         let k = n_bytes.len();
-        if k < 64 || n_bytes.last().is_none_or(|b| b & 1 == 0) {
-            return None;
-        }
         let limbs = k.div_ceil(8);
         let n = limbs_from_be(n_bytes, limbs)?;
-        let &[e] = limbs_from_be(e, 1)?.as_slice() else {
-            return None;
-        };
-        if e < 3 {
-            return None;
-        }
+        let e = strip_leading_zeros(e);
         // Newton iteration for n[0]^-1 mod 2^64 (each step doubles correct bits).
         let n0 = *n.first()?;
         let mut inv: u64 = 1;
@@ -125,11 +127,21 @@ impl RsaPublicOp {
             n,
             n0_inv: inv.wrapping_neg(),
             r2: Vec::new(),
-            e,
+            e: e.to_vec(),
             k,
         };
         op.r2 = op.r_squared()?;
         Some(op)
+    }
+
+    /// Whether [`RsaPublicOp::new`] takes the key: an odd modulus of at
+    /// least 512 bits and an exponent of at least 3 (checked without any
+    /// arithmetic).
+    pub(crate) fn takes(n: &[u8], e: &[u8]) -> bool {
+        let n = strip_leading_zeros(n);
+        n.len() >= 64
+            && n.last().is_some_and(|b| b & 1 == 1)
+            && !matches!(strip_leading_zeros(e), [] | [0..=2])
     }
 
     /// `R^2 mod n`, the factor that enters the Montgomery domain. `R mod n`
@@ -256,11 +268,17 @@ impl RsaPublicOp {
         self.mul(&x, &self.r2, &mut t, &mut xm);
         let mut acc = xm.clone();
         let mut tmp = vec![0u64; l];
-        let top = 63 - self.e.leading_zeros();
-        for bit in (0..top).rev() {
+        // Square-and-multiply from the bit below the exponent's top bit.
+        let bits = self
+            .e
+            .iter()
+            .flat_map(|&byte| (0..8).rev().map(move |b| byte >> b & 1 == 1))
+            .skip_while(|&set| !set)
+            .skip(1);
+        for set in bits {
             self.square(&acc, &mut t, &mut tmp);
             std::mem::swap(&mut acc, &mut tmp);
-            if (self.e >> bit) & 1 == 1 {
+            if set {
                 self.mul(&acc, &xm, &mut t, &mut tmp);
                 std::mem::swap(&mut acc, &mut tmp);
             }
@@ -293,6 +311,85 @@ impl RsaPublicOp {
         expected.extend_from_slice(prefix);
         expected.extend_from_slice(hashed);
         em == expected
+    }
+}
+
+impl RsaPublicOp {
+    /// The modulus length in bits.
+    fn modulus_bits(&self) -> usize {
+        let top = self
+            .n
+            .last()
+            .map_or(64, |t| usize::try_from(t.leading_zeros()).unwrap_or(64));
+        (self.n.len() * 64).saturating_sub(top)
+    }
+
+    /// RSASSA-PSS verification (RFC 8017 section 8.1.2 with EMSA-PSS-VERIFY
+    /// of section 9.1.2): MGF1 with `digest`, a salt of exactly `salt_len`
+    /// bytes, `hashed` the message's digest. Used for keys the `rsa` crate
+    /// does not take (exponents over 33 bits).
+    pub(crate) fn verify_pss(
+        &self,
+        digest: DigestAlgorithm,
+        hashed: &[u8],
+        sig: &[u8],
+        salt_len: usize,
+    ) -> bool {
+        let Some(m) = self.apply(sig) else {
+            return false;
+        };
+        // emBits = modBits - 1; m has k bytes, one more than emLen (a zero)
+        // when emBits is a multiple of 8.
+        let em_bits = self.modulus_bits().saturating_sub(1);
+        let em_len = em_bits.div_ceil(8);
+        let em = match m.len().checked_sub(em_len) {
+            Some(0) => m.as_slice(),
+            Some(1) => match m.split_first() {
+                Some((0, em)) => em,
+                _ => return false,
+            },
+            _ => return false,
+        };
+        let h_len = hashed.len();
+        if em_len < h_len + salt_len + 2 {
+            return false;
+        }
+        let db_len = em_len - h_len - 1;
+        let Some((masked_db, rest)) = em.split_at_checked(db_len) else {
+            return false;
+        };
+        let Some((h, trailer)) = rest.split_at_checked(h_len) else {
+            return false;
+        };
+        // The bits above emBits must be zero.
+        let top_mask = 0xFFu8 >> (8 * em_len - em_bits);
+        if trailer != [0xBC] || masked_db.first().is_some_and(|b| b & !top_mask != 0) {
+            return false;
+        }
+        let mut db = Vec::with_capacity(db_len + 64);
+        let mut counter = 0u32;
+        while db.len() < db_len {
+            db.extend_from_slice(digest.digest(&[h, &counter.to_be_bytes()]).as_ref());
+            counter = counter.wrapping_add(1);
+        }
+        db.truncate(db_len);
+        for (d, m) in db.iter_mut().zip(masked_db) {
+            *d ^= m;
+        }
+        if let Some(first) = db.first_mut() {
+            *first &= top_mask;
+        }
+        // DB = PS (zeros) || 01 || salt.
+        let Some((padding, salt)) = db.split_at_checked(db_len - salt_len) else {
+            return false;
+        };
+        let Some((&one, zeros)) = padding.split_last() else {
+            return false;
+        };
+        if one != 1 || zeros.iter().any(|&b| b != 0) {
+            return false;
+        }
+        digest.digest(&[&[0u8; 8], hashed, salt]).as_ref() == h
     }
 }
 
@@ -386,6 +483,31 @@ mod tests {
                 let ours = op.apply(x).unwrap();
                 prop_assert_eq!(&ours[..], &expected[expected.len() - ours.len()..]);
             }
+        }
+    }
+
+    #[test]
+    fn exponents_over_64_bits_compose() {
+        // x^(e1 e2) = (x^e1)^e2 with e1 e2 an 81-bit exponent.
+        let mut n = vec![0xC5u8; 256];
+        n[255] = 0x3B;
+        let (e1, e2) = ((1u128 << 40) + 1, (1u128 << 40) + 15);
+        let op = |e: u128| RsaPublicOp::new(&n, &e.to_be_bytes()).unwrap();
+        let x = [0x42u8; 200];
+        let once = op(e1 * e2).apply(&x).unwrap();
+        let twice = op(e2).apply(&op(e1).apply(&x).unwrap()).unwrap();
+        assert_eq!(once, twice);
+        assert!(RsaPublicOp::takes(&n, &[0, 3]) && !RsaPublicOp::takes(&n, &[0, 2]));
+    }
+
+    #[test]
+    fn pss_refuses_what_is_not_an_encoding() {
+        let mut n = vec![0xC5u8; 256];
+        n[255] = 0x3B;
+        let op = RsaPublicOp::new(&n, &[1, 0, 1]).unwrap();
+        let hashed = DigestAlgorithm::Sha256.digest(&[b"m"]);
+        for sig in [[0u8; 256], [1u8; 256], [0x42u8; 256]] {
+            assert!(!op.verify_pss(DigestAlgorithm::Sha256, hashed.as_ref(), &sig, 32));
         }
     }
 

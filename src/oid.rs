@@ -62,6 +62,10 @@ oids! {
     SECP521R1 = "1.3.132.0.35";
     ED25519 = "1.3.101.112";
     ED448 = "1.3.101.113";
+    // FIPS 204 (named in messages only: not verified)
+    ML_DSA_44 = "2.16.840.1.101.3.4.3.17";
+    ML_DSA_65 = "2.16.840.1.101.3.4.3.18";
+    ML_DSA_87 = "2.16.840.1.101.3.4.3.19";
     DSA = "1.2.840.10040.4.1";
 
     // Certificate extensions (RFC 5280 and Netscape)
@@ -160,6 +164,9 @@ pub(crate) fn describe(value: &[u8]) -> String {
         (&ECDSA_WITH_SHA512, "ecdsa-with-SHA512"),
         (&ED25519, "Ed25519"),
         (&ED448, "Ed448"),
+        (&ML_DSA_44, "ML-DSA-44"),
+        (&ML_DSA_65, "ML-DSA-65"),
+        (&ML_DSA_87, "ML-DSA-87"),
         (&DSA, "DSA"),
         (&KP_SERVER_AUTH, "serverAuth"),
         (&KP_CLIENT_AUTH, "clientAuth"),

@@ -25,6 +25,7 @@
 
 use crate::algorithm::AlgorithmIdentifier;
 use crate::asn1::{self, tag, Asn1Error, Reader, Tlv};
+use crate::ber::Element;
 use crate::cert::{self, Certificate};
 use crate::error::{AttributeProblem, Error, Result};
 use crate::limits::Limits;
@@ -82,15 +83,52 @@ pub(crate) struct SignerInfo<'a> {
     pub unsigned_attrs: Option<Tlv<'a>>,
 }
 
+/// ```text
+/// EncapsulatedContentInfo ::= SEQUENCE {
+///   eContentType ContentType,
+///   eContent [0] EXPLICIT OCTET STRING OPTIONAL }
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct EncapsulatedContentInfo<'a> {
+    /// OID content bytes of eContentType.
+    pub content_type: &'a [u8],
+    /// eContent, absent for detached signatures.
+    pub content: Option<&'a [u8]>,
+}
+
+impl<'a> EncapsulatedContentInfo<'a> {
+    fn parse(encap: Tlv<'a>) -> Result<Self> {
+        let mut e = encap.reader();
+        let content_type = e
+            .expect(tag::OID)
+            .map_err(malformed("encapContentInfo"))?
+            .value;
+        let content = match e
+            .optional(tag::ctx_cons(0))
+            .map_err(malformed("eContent"))?
+        {
+            Some(explicit) => Some(
+                asn1::parse_one(explicit.value)
+                    .and_then(|t| t.expect(tag::OCTET_STRING))
+                    .map_err(malformed("eContent"))?
+                    .value,
+            ),
+            None => None,
+        };
+        e.finish().map_err(malformed("encapContentInfo"))?;
+        Ok(Self {
+            content_type,
+            content,
+        })
+    }
+}
+
 /// A SignedData message.
 #[derive(Debug)]
 pub(crate) struct SignedData<'a> {
     /// OID content bytes of each digestAlgorithms entry.
     pub digest_algorithms: Vec<&'a [u8]>,
-    /// OID content bytes of eContentType.
-    pub econtent_type: &'a [u8],
-    /// eContent, absent for detached signatures.
-    pub econtent: Option<&'a [u8]>,
+    pub encap_content_info: EncapsulatedContentInfo<'a>,
     /// The embedded certificates (other CertificateChoices are skipped).
     pub certificates: Vec<Certificate>,
     pub signer_infos: Vec<SignerInfo<'a>>,
@@ -100,13 +138,53 @@ fn malformed(context: &'static str) -> impl Fn(Asn1Error) -> Error {
     move |problem| Error::Malformed { context, problem }
 }
 
+/// The TBSCertificate of each certificate (SEQUENCE) in the `certificates`
+/// field of a BER ContentInfo, as received, in order. The walk goes down
+/// one branch (ContentInfo, SignedData, certificates, each certificate), so
+/// it costs a few passes over the input at most.
+fn received_tbs(ber: &[u8], max_depth: usize) -> std::result::Result<Vec<&[u8]>, Asn1Error> {
+    fn nth<'b>(
+        e: Element<'b>,
+        i: usize,
+        depth: usize,
+    ) -> std::result::Result<Element<'b>, Asn1Error> {
+        e.children(depth)?
+            .get(i)
+            .copied()
+            .ok_or(Asn1Error::BadValue)
+    }
+    let child = |e, i| nth(e, i, max_depth);
+    let explicit = child(Element::first(ber, max_depth)?, 1)?;
+    let signed_data = child(explicit, 0)?;
+    let Some(certificates) = signed_data
+        .children(max_depth)?
+        .get(3)
+        .copied()
+        .filter(|e| e.tag == tag::ctx_cons(0))
+    else {
+        return Ok(Vec::new());
+    };
+    certificates
+        .children(max_depth)?
+        .into_iter()
+        .filter(|c| c.tag == tag::SEQUENCE)
+        .map(|c| child(c, 0).map(|tbs| tbs.raw))
+        .collect()
+}
+
 impl<'a> SignedData<'a> {
-    /// Parses a normalised DER `ContentInfo` holding SignedData.
+    /// Parses a normalised DER `ContentInfo` holding SignedData; `received`
+    /// is the message as received when it was BER (embedded certificates'
+    /// signatures are checked over their TBSCertificate as received).
     ///
     /// # Errors
     /// Malformed structure (exit code 3); another content type (exit code 4,
     /// as OpenSSL's "content type not signed data"); limits.
-    pub(crate) fn parse(content_info: &'a [u8], limits: &Limits) -> Result<Self> {
+    pub(crate) fn parse(
+        content_info: &'a [u8],
+        received: Option<&[u8]>,
+        limits: &Limits,
+    ) -> Result<Self> {
         let ci = asn1::parse_one(content_info)
             .and_then(|t| t.expect(tag::SEQUENCE))
             .map_err(malformed("ContentInfo"))?;
@@ -123,10 +201,10 @@ impl<'a> SignedData<'a> {
         let sd = asn1::parse_one(explicit.value)
             .and_then(|t| t.expect(tag::SEQUENCE))
             .map_err(malformed("SignedData"))?;
-        Self::parse_signed_data(sd, limits)
+        Self::parse_signed_data(sd, received, limits)
     }
 
-    fn parse_signed_data(sd: Tlv<'a>, limits: &Limits) -> Result<Self> {
+    fn parse_signed_data(sd: Tlv<'a>, received: Option<&[u8]>, limits: &Limits) -> Result<Self> {
         let m = malformed("SignedData");
         let mut r = sd.reader();
         r.expect(tag::INTEGER).map_err(&m)?;
@@ -138,27 +216,10 @@ impl<'a> SignedData<'a> {
             .collect::<Result<Vec<_>, _>>()
             .map_err(malformed("digestAlgorithms"))?;
 
-        let encap = r
-            .expect(tag::SEQUENCE)
-            .map_err(malformed("encapContentInfo"))?;
-        let mut e = encap.reader();
-        let econtent_type = e
-            .expect(tag::OID)
-            .map_err(malformed("encapContentInfo"))?
-            .value;
-        let econtent = match e
-            .optional(tag::ctx_cons(0))
-            .map_err(malformed("eContent"))?
-        {
-            Some(explicit) => Some(
-                asn1::parse_one(explicit.value)
-                    .and_then(|t| t.expect(tag::OCTET_STRING))
-                    .map_err(malformed("eContent"))?
-                    .value,
-            ),
-            None => None,
-        };
-        e.finish().map_err(malformed("encapContentInfo"))?;
+        let encap_content_info = EncapsulatedContentInfo::parse(
+            r.expect(tag::SEQUENCE)
+                .map_err(malformed("encapContentInfo"))?,
+        )?;
 
         let certificates = match r.optional(tag::ctx_cons(0)).map_err(&m)? {
             Some(set) => {
@@ -170,7 +231,12 @@ impl<'a> SignedData<'a> {
                         max: limits.max_certificates,
                     });
                 }
-                cert::parse_sequence(set.value).map_err(malformed("certificates"))?
+                let received = received
+                    .map(|ber| received_tbs(ber, limits.max_nesting_depth))
+                    .transpose()
+                    .map_err(malformed("certificates"))?;
+                cert::parse_sequence(set.value, received.as_deref())
+                    .map_err(malformed("certificates"))?
             }
             None => Vec::new(),
         };
@@ -199,8 +265,7 @@ impl<'a> SignedData<'a> {
             .collect::<Result<Vec<_>>>()?;
         Ok(Self {
             digest_algorithms,
-            econtent_type,
-            econtent,
+            encap_content_info,
             certificates,
             signer_infos,
         })

@@ -128,7 +128,7 @@ impl Signer {
     /// # Errors
     /// The certificate or key does not parse, or they do not belong together.
     pub fn from_pem(cert_pem: &[u8], key_pem: &[u8]) -> Result<Self> {
-        let cert = crate::trust::store::load_bundle(
+        let cert = crate::bundle::load_bundle(
             cert_pem,
             FileRole::Certfile,
             "<signer>",

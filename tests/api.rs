@@ -291,3 +291,36 @@ fn the_verifier_is_shareable_across_threads() {
         }
     });
 }
+
+/// RSA keys with exponents over 33 bits (which the `rsa` crate refuses and
+/// OpenSSL takes) verify through the portable operation, PKCS#1 v1.5 and
+/// PSS, and a changed signature byte still fails.
+#[test]
+fn large_rsa_exponents_verify_and_still_catch_tampering() {
+    for scenario in ["P20-rsa-exponent-41-bits", "P20c-rsa-exponent-65-bits-pss"] {
+        let dir = format!("tests/data/scenarios/{scenario}");
+        let v = Verifier::from_files(format!("{dir}/certfile.pem"), format!("{dir}/cafile.pem"))
+            .unwrap();
+        let pem = std::fs::read_to_string(format!("{dir}/message.pem")).unwrap();
+        assert!(
+            v.verify_form(pem.as_bytes(), InputForm::Pem).is_ok(),
+            "{scenario}"
+        );
+        // The SignerInfo's signature ends the message: change a base64
+        // character of the last body line (no padding is touched).
+        let mut lines: Vec<String> = pem.lines().map(str::to_owned).collect();
+        let last = lines.len() - 2;
+        let mut chars: Vec<char> = lines[last].chars().collect();
+        let at = chars.iter().rposition(|&c| c != '=').unwrap() - 1;
+        chars[at] = if chars[at] == 'A' { 'B' } else { 'A' };
+        lines[last] = chars.into_iter().collect();
+        let tampered = lines.join("\n") + "\n";
+        assert!(
+            matches!(
+                v.verify_form(tampered.as_bytes(), InputForm::Pem),
+                Err(Error::Signature { .. })
+            ),
+            "{scenario}"
+        );
+    }
+}

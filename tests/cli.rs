@@ -174,6 +174,33 @@ fn inspect_shows_structure_and_certificates() {
     );
 }
 
+#[test]
+fn a_root_whose_key_cannot_be_used_is_named_as_the_reason() {
+    let dir = "tests/data/scenarios/E18c-mldsa-root";
+    let o = cmsverify(&["inspect", "--certs", &format!("{dir}/cafile.pem")]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("self-signed:        cannot tell: self-issued, but its key cannot be used"),
+        "{text}"
+    );
+    let o = cmsverify(&[
+        "verify",
+        "--in",
+        &format!("{dir}/message.pem"),
+        "--certfile",
+        &format!("{dir}/certfile.pem"),
+        "--cafile",
+        &format!("{dir}/cafile.pem"),
+    ]);
+    assert_eq!(o.status.code(), Some(4));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("its issuer's key fails: its ML-DSA-44 (2.16.840.1.101.3.4.3.17) public key is not supported"),
+        "{err}"
+    );
+    assert!(!err.contains("not in the CAfile"), "{err}");
+}
+
 /// A signing_dir in a fresh temporary directory.
 struct Dir(PathBuf);
 

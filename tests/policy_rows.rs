@@ -62,6 +62,9 @@ fn cases() -> Vec<Case> {
         ("name-constraints", "E14b-nc-dirname-violated", |p| {
             matches!(p, CertProblem::NameConstraint { .. })
         }),
+        ("rfc3779-resources", "P16e-ipaddr-leaf-unnested", |p| {
+            matches!(p, CertProblem::UnnestedResources { .. })
+        }),
     ]
 }
 

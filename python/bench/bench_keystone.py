@@ -2,9 +2,12 @@
 (which spawns openssl) on the same stream of distinct 3 KB tokens, same run; then 1 vs 2 threads.
 
     .venv/bin/python python/bench/bench_keystone.py [--seconds 3]
+
+or `bash scripts/bench-python.sh`, which builds the module in release mode first.
 """
 
 import argparse
+import os
 import pathlib
 import threading
 import time
@@ -63,6 +66,7 @@ def main():
     theirs = per_call(lambda i: original.cms_verify(pems[i], CERT, CA), args.seconds)
     print(f"cms_verify, distinct 3 KB tokens: cmsverify {ours * 1e6:.1f} us, keystoneclient+openssl {theirs * 1e6:.1f} us, "
           f"{theirs / ours:.0f}x faster")
+    verify_ratio = theirs / ours
     assert keystone.cms_sign_token(text, CERT, key) == original.cms_sign_token(text, CERT, key)
     ours = per_call(lambda i: keystone.cms_sign_token(contents[i], CERT, key), args.seconds)
     theirs = per_call(lambda i: original.cms_sign_token(contents[i], CERT, key), args.seconds)
@@ -71,6 +75,10 @@ def main():
     one = throughput(lambda i: keystone.cms_verify(pems[i], CERT, CA), 1, args.seconds)
     two = throughput(lambda i: keystone.cms_verify(pems[i], CERT, CA), 2, args.seconds)
     print(f"throughput: 1 thread {one:.0f}/s, 2 threads {two:.0f}/s, scaling {two / one:.2f}x")
+    # Issue 19's targets, reported, never asserted: a busy machine misses them.
+    print(f"targets: cms_verify {verify_ratio:.0f}x keystoneclient (target >= 150x: "
+          f"{'met' if verify_ratio >= 150 else 'missed'}), 2 threads {two / one:.2f}x one "
+          f"(target >= 1.8x: {'met' if two / one >= 1.8 else 'missed'}; {os.cpu_count()} CPUs)")
 
 
 if __name__ == "__main__":

@@ -18,8 +18,8 @@ __all__ = [
     "Verifier",
     "ReloadingVerifier",
     "Verified",
+    "VerifiedSigner",
     "Signer",
-    "SignerInfo",
     "pkiz_uncompress",
     "openssl_text_canonical",
     "token_to_cms",
@@ -61,7 +61,7 @@ class InternalError(Error):
     """
 
 @final
-class SignerInfo:
+class VerifiedSigner:
     """One signer of a verified message."""
 
     @property
@@ -86,7 +86,7 @@ class Verified:
     @property
     def content(self) -> bytes: ...
     @property
-    def signers(self) -> List[SignerInfo]: ...
+    def signers(self) -> List[VerifiedSigner]: ...
 
 @final
 class Verifier:

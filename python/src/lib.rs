@@ -175,7 +175,7 @@ fn parse_form(inform: &str) -> PyResult<cmsverify::InputForm> {
 
 /// One signer of a verified message.
 #[pyclass(frozen, get_all, module = "cmsverify")]
-struct SignerInfo {
+struct VerifiedSigner {
     subject: String,
     issuer: String,
     serial: String,
@@ -186,10 +186,10 @@ struct SignerInfo {
 }
 
 #[pymethods]
-impl SignerInfo {
+impl VerifiedSigner {
     fn __repr__(&self) -> String {
         format!(
-            "<cmsverify.SignerInfo subject={:?} serial={} digest {} signature {}>",
+            "<cmsverify.VerifiedSigner subject={:?} serial={} digest {} signature {}>",
             self.subject, self.serial, self.digest_algorithm, self.signature_algorithm
         )
     }
@@ -199,7 +199,7 @@ impl SignerInfo {
 #[pyclass(frozen, get_all, module = "cmsverify")]
 struct Verified {
     content: Py<PyBytes>,
-    signers: Vec<Py<SignerInfo>>,
+    signers: Vec<Py<VerifiedSigner>>,
 }
 
 #[pymethods]
@@ -225,7 +225,7 @@ fn to_verified(py: Python<'_>, v: cmsverify::Verified) -> PyResult<Verified> {
         .map(|s| {
             Py::new(
                 py,
-                SignerInfo {
+                VerifiedSigner {
                     subject: s.certificate.subject(),
                     issuer: s.certificate.issuer(),
                     serial: s.certificate.serial_hex(),
@@ -498,7 +498,7 @@ fn _cmsverify(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ReloadingVerifier>()?;
     m.add_class::<Verified>()?;
     m.add_class::<Signer>()?;
-    m.add_class::<SignerInfo>()?;
+    m.add_class::<VerifiedSigner>()?;
     m.add_function(wrap_pyfunction!(pkiz_uncompress, m)?)?;
     m.add_function(wrap_pyfunction!(openssl_text_canonical, m)?)?;
     m.add_function(wrap_pyfunction!(token_to_cms, m)?)?;

@@ -100,7 +100,7 @@ def test_internal_error_is_an_error_not_a_base_exception():
 def test_names_are_cmsverify_names(ks):
     for cls in (cmsverify.Error, cmsverify.ConfigError, cmsverify.ParseError, cmsverify.VerificationError,
                 cmsverify.InternalError, cmsverify.Verifier, cmsverify.ReloadingVerifier, cmsverify.Signer,
-                cmsverify.Verified, cmsverify.SignerInfo):
+                cmsverify.Verified, cmsverify.VerifiedSigner):
         assert cls.__module__ == "cmsverify", cls
         assert cls.__qualname__ == cls.__name__
     with pytest.raises(cmsverify.ConfigError) as info:
@@ -117,7 +117,7 @@ def test_reprs_say_what_the_object_is(ks, read):
     assert repr(result) == ('<cmsverify.Verified %d content bytes signed by "C=US, O=OpenStack, CN=Keystone Signing">'
                             % len(read("token.json")))
     assert repr(result.signers[0]).startswith(
-        '<cmsverify.SignerInfo subject="C=US, O=OpenStack, CN=Keystone Signing" serial=1001 digest SHA-256')
+        '<cmsverify.VerifiedSigner subject="C=US, O=OpenStack, CN=Keystone Signing" serial=1001 digest SHA-256')
     r = cmsverify.ReloadingVerifier(ks("signing_cert.pem"), ks("cacert.pem"))
     assert repr(r).startswith("<cmsverify.ReloadingVerifier certfile=")
     s = cmsverify.Signer(ks("signing_cert.pem"), ks("signing_key.pem"), "sha512", text=True)

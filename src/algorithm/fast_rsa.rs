@@ -3,30 +3,21 @@
 //! common case: PKCS#1 v1.5 and PSS (salt as long as the hash) with
 //! SHA-256/384/512, moduli graviola accepts, exponents up to 32 bits.
 //!
-//! Chosen at run time: graviola needs aes, avx, avx2, bmi1, bmi2, adx and
-//! pclmulqdq on x86_64 and panics without them, so it is used only when
-//! `graviola::util::is_cpu_supported()` says so (under valgrind the CPU
-//! reports no adx: the C tests exercise the portable path). Everything else
-//! (SHA-1, other salts, other keys, other CPUs) takes the portable Montgomery
-//! path of [`crate::montgomery`]. `CMSVERIFY_RSA_BACKEND=portable` forces the
-//! portable path, so the test command runs both.
+//! Chosen at run time ([`super::accelerated`]): graviola needs aes, avx,
+//! avx2, bmi1, bmi2, adx and pclmulqdq on x86_64 and panics without them, so
+//! it is used only when `graviola::util::is_cpu_supported()` says so (under
+//! valgrind the CPU reports no adx: the C tests exercise the portable path).
+//! Everything else (SHA-1, other salts, other keys, other CPUs) takes the
+//! portable Montgomery path of [`crate::montgomery`]. `CMSVERIFY_BACKEND=portable`
+//! forces the portable path, so the test command runs both.
 
 use std::borrow::Cow;
 use std::fmt;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use graviola::signing::rsa::VerifyingKey;
 
 use super::DigestAlgorithm;
-
-/// Whether the accelerated backend is in use in this process.
-pub(crate) fn in_use() -> bool {
-    static IN_USE: OnceLock<bool> = OnceLock::new();
-    *IN_USE.get_or_init(|| {
-        std::env::var_os("CMSVERIFY_RSA_BACKEND").is_none_or(|v| v != "portable")
-            && graviola::util::is_cpu_supported()
-    })
-}
 
 /// A key set up for graviola (shared: keys are cached with certificates).
 #[derive(Clone)]
@@ -50,7 +41,7 @@ impl FastRsa {
     /// The key of a DER RSAPublicKey, when the backend is in use and
     /// graviola takes the key.
     pub(crate) fn new(rsa_public_key: &[u8]) -> Option<Self> {
-        if !in_use() {
+        if !super::accelerated() {
             return None;
         }
         VerifyingKey::from_pkcs1_der(rsa_public_key)

@@ -8,10 +8,12 @@
 //! - [`identifier`]: `AlgorithmIdentifier` and what each OID names;
 //! - [`key`]: public keys parsed from a SubjectPublicKeyInfo;
 //! - [`key_limits`]: OpenSSL's hard key limits and work estimates;
-//! - [`fast_rsa`]: the accelerated RSA backend (graviola) where the CPU runs it;
+//! - [`fast_rsa`], [`fast_ecdsa`]: the accelerated RSA and ECDSA P-256/P-384
+//!   backend (graviola) where the CPU runs it ([`accelerated`]);
 //! - [`verify`]: signature verification under OpenSSL 3.0's rules.
 
 pub(crate) mod digest;
+pub(crate) mod fast_ecdsa;
 pub(crate) mod fast_rsa;
 pub(crate) mod identifier;
 pub(crate) mod key;
@@ -24,6 +26,21 @@ pub(crate) use identifier::{AlgorithmIdentifier, KeyFamily};
 pub use key::KeyProblem;
 pub(crate) use key::PublicKey;
 pub use verify::SignatureProblem;
+
+/// Whether the accelerated backend (graviola) is used in this process: where
+/// the CPU has what it needs (graviola requires aes, avx, avx2, bmi1, bmi2,
+/// adx and pclmulqdq on x86_64 and panics without them) and unless
+/// `CMSVERIFY_BACKEND=portable` (or the older `CMSVERIFY_RSA_BACKEND=portable`)
+/// forces the portable arithmetic for RSA and ECDSA alike. Read once.
+pub(crate) fn accelerated() -> bool {
+    static IN_USE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *IN_USE.get_or_init(|| {
+        let portable = |name| std::env::var_os(name).is_some_and(|v| v == "portable");
+        !portable("CMSVERIFY_BACKEND")
+            && !portable("CMSVERIFY_RSA_BACKEND")
+            && graviola::util::is_cpu_supported()
+    })
+}
 
 /// Which weak algorithms the policy admits.
 ///

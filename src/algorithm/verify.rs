@@ -6,9 +6,9 @@ use signature::Verifier as _;
 
 use super::fast_rsa::FastRsa;
 use super::identifier::{cert_signature_kind, is_legacy_rsa_oid, CertSigKind};
+use super::key::{EcKey, PortableRsa};
 use super::{AlgorithmIdentifier, AlgorithmPolicy, DigestAlgorithm, DigestLookup, PublicKey};
 use crate::asn1::{self, tag, Tlv};
-use crate::montgomery::RsaPublicOp;
 use crate::oid;
 
 /// Why a signature did not verify.
@@ -88,8 +88,7 @@ impl PublicKey {
         self.check_signature_length(signature)?;
         match self {
             Self::Rsa {
-                key,
-                op,
+                portable,
                 fast,
                 pss_only,
                 ..
@@ -101,7 +100,14 @@ impl PublicKey {
                             "the PSS hash differs from the SignerInfo digest algorithm",
                         ));
                     }
-                    return verify_pss(key, fast.as_ref(), digest, pss.salt_len, parts, signature);
+                    return verify_pss(
+                        portable,
+                        fast.as_ref(),
+                        digest,
+                        pss.salt_len,
+                        parts,
+                        signature,
+                    );
                 }
                 let rsa_family = oid::is(sig_alg.oid, &oid::RSA_ENCRYPTION)
                     || matches!(
@@ -120,19 +126,15 @@ impl PublicKey {
                         "an RSA-PSS key can only make RSASSA-PSS signatures",
                     ));
                 }
-                verify_pkcs1v15(key, op.get(), fast.as_ref(), digest, parts, signature)
+                verify_pkcs1v15(portable, fast.as_ref(), digest, parts, signature)
             }
-            Self::P256(key) => verify_ecdsa(
-                key,
-                digest.digest(parts).as_ref(),
-                p256::ecdsa::Signature::from_der(signature),
-            ),
-            Self::P384(key) => verify_ecdsa(
-                key,
-                digest.digest(parts).as_ref(),
-                p384::ecdsa::Signature::from_der(signature),
-            ),
-            Self::P521(key) => verify_ecdsa(
+            Self::P256(key) => verify_ecdsa(key, digest, parts, signature, |s| {
+                p256::ecdsa::Signature::from_der(s)
+            }),
+            Self::P384(key) => verify_ecdsa(key, digest, parts, signature, |s| {
+                p384::ecdsa::Signature::from_der(s)
+            }),
+            Self::P521(key) => verify_ecdsa_portable(
                 key,
                 digest.digest(parts).as_ref(),
                 p521::ecdsa::Signature::from_der(signature),
@@ -173,17 +175,16 @@ impl PublicKey {
             (
                 CertSigKind::RsaPkcs1(digest),
                 Self::Rsa {
-                    key,
-                    op,
+                    portable,
                     fast,
                     pss_only: false,
                     ..
                 },
             ) => {
                 digest.check_policy(policy)?;
-                verify_pkcs1v15(key, op.get(), fast.as_ref(), digest, &[tbs], signature)
+                verify_pkcs1v15(portable, fast.as_ref(), digest, &[tbs], signature)
             }
-            (CertSigKind::RsaPss, Self::Rsa { key, fast, .. }) => {
+            (CertSigKind::RsaPss, Self::Rsa { portable, fast, .. }) => {
                 let pss = PssParams::parse(sig_alg.params)?;
                 if pss.mgf_hash != pss.hash {
                     return Err(SignatureProblem::BadParameters(
@@ -192,7 +193,7 @@ impl PublicKey {
                 }
                 pss.hash.check_policy(policy)?;
                 verify_pss(
-                    key,
+                    portable,
                     fast.as_ref(),
                     pss.hash,
                     pss.salt_len,
@@ -200,17 +201,17 @@ impl PublicKey {
                     signature,
                 )
             }
-            (CertSigKind::Ecdsa(digest), Self::P256(key)) => verify_ecdsa(
-                key,
-                digest.digest(&[tbs]).as_ref(),
-                p256::ecdsa::Signature::from_der(signature),
-            ),
-            (CertSigKind::Ecdsa(digest), Self::P384(key)) => verify_ecdsa(
-                key,
-                digest.digest(&[tbs]).as_ref(),
-                p384::ecdsa::Signature::from_der(signature),
-            ),
-            (CertSigKind::Ecdsa(digest), Self::P521(key)) => verify_ecdsa(
+            (CertSigKind::Ecdsa(digest), Self::P256(key)) => {
+                verify_ecdsa(key, digest, &[tbs], signature, |s| {
+                    p256::ecdsa::Signature::from_der(s)
+                })
+            }
+            (CertSigKind::Ecdsa(digest), Self::P384(key)) => {
+                verify_ecdsa(key, digest, &[tbs], signature, |s| {
+                    p384::ecdsa::Signature::from_der(s)
+                })
+            }
+            (CertSigKind::Ecdsa(digest), Self::P521(key)) => verify_ecdsa_portable(
                 key,
                 digest.digest(&[tbs]).as_ref(),
                 p521::ecdsa::Signature::from_der(signature),
@@ -222,10 +223,10 @@ impl PublicKey {
 }
 
 /// PKCS#1 v1.5 verification of `parts`: graviola when it takes the case,
-/// else the precomputed Montgomery operation, else the `rsa` crate.
+/// else the Montgomery operation, else the `rsa` crate (the portable ones
+/// are set up only when reached).
 fn verify_pkcs1v15(
-    key: &rsa::PublicKey,
-    op: Option<&RsaPublicOp>,
+    portable: &PortableRsa,
     fast: Option<&FastRsa>,
     digest: DigestAlgorithm,
     parts: &[&[u8]],
@@ -237,9 +238,11 @@ fn verify_pkcs1v15(
     let hashed = digest.digest(parts);
     let hashed = hashed.as_ref();
     let scheme = digest.pkcs1v15();
-    let valid = match op {
+    let valid = match portable.op() {
         Some(op) => op.verify_pkcs1v15(&scheme.prefix, hashed, signature),
-        None => key.verify(scheme, hashed, signature).is_ok(),
+        None => portable
+            .rsa_key()
+            .is_some_and(|key| key.verify(scheme, hashed, signature).is_ok()),
     };
     if valid {
         Ok(())
@@ -249,9 +252,10 @@ fn verify_pkcs1v15(
 }
 
 /// RSASSA-PSS verification of `parts` (MGF1 with `digest`): graviola when it
-/// takes the case, else the `rsa` crate.
+/// takes the case, else the `rsa` crate, else (exponents the `rsa` crate
+/// refuses) the portable operation.
 fn verify_pss(
-    key: &rsa::PublicKey,
+    portable: &PortableRsa,
     fast: Option<&FastRsa>,
     digest: DigestAlgorithm,
     salt_len: usize,
@@ -261,12 +265,42 @@ fn verify_pss(
     if let Some(valid) = fast.and_then(|f| f.verify_pss(digest, salt_len, parts, signature)) {
         return valid.then_some(()).ok_or(SignatureProblem::Invalid);
     }
-    digest
-        .verify_pss(key, digest.digest(parts).as_ref(), signature, salt_len)
-        .map_err(|_| SignatureProblem::Invalid)
+    let hashed = digest.digest(parts);
+    let valid = match (portable.rsa_key(), portable.op()) {
+        (Some(key), _) => digest
+            .verify_pss(key, hashed.as_ref(), signature, salt_len)
+            .is_ok(),
+        (None, Some(op)) => op.verify_pss(digest, hashed.as_ref(), signature, salt_len),
+        (None, None) => false,
+    };
+    if valid {
+        Ok(())
+    } else {
+        Err(SignatureProblem::Invalid)
+    }
 }
 
-fn verify_ecdsa<S, E>(
+/// ECDSA verification of `parts` hashed with `digest`: graviola when it
+/// takes the case, else the `p256`/`p384` crate with the signature as
+/// `parse` decodes it.
+fn verify_ecdsa<K: PrehashVerifier<S>, S, E>(
+    key: &EcKey<K>,
+    digest: DigestAlgorithm,
+    parts: &[&[u8]],
+    signature: &[u8],
+    parse: impl FnOnce(&[u8]) -> Result<S, E>,
+) -> Result<(), SignatureProblem> {
+    if let Some(valid) = key
+        .fast
+        .as_ref()
+        .and_then(|f| f.verify(digest, parts, signature))
+    {
+        return valid.then_some(()).ok_or(SignatureProblem::Invalid);
+    }
+    verify_ecdsa_portable(&key.key, digest.digest(parts).as_ref(), parse(signature))
+}
+
+fn verify_ecdsa_portable<S, E>(
     key: &impl PrehashVerifier<S>,
     prehash: &[u8],
     signature: Result<S, E>,

@@ -14,8 +14,8 @@ mod problems;
 pub use class::ErrorClass;
 
 pub use problems::{
-    AttributeProblem, CertProblem, CertRole, FileRole, NameSyntax, NotCaReason, PemProblem,
-    PurposeProblem, TokenProblem,
+    AttributeProblem, CertProblem, CertRole, ExtensionProblem, FileRole, NameSyntax, NotCaReason,
+    PemProblem, PurposeProblem, TokenProblem,
 };
 
 use crate::asn1::Asn1Error;
@@ -345,6 +345,7 @@ impl Error {
                 | CertProblem::UnsupportedNameConstraint(_)
                 | CertProblem::UnsupportedNameSyntax { .. }
                 | CertProblem::TooManyNameConstraintChecks { .. }
+                | CertProblem::UnnestedResources { .. }
                 | CertProblem::PathTooLong { .. } => None,
             },
             Self::MessageTooLarge { .. }
@@ -396,7 +397,8 @@ impl Error {
                 | CertProblem::NameConstraint { .. }
                 | CertProblem::UnsupportedNameConstraint(_)
                 | CertProblem::UnsupportedNameSyntax { .. }
-                | CertProblem::TooManyNameConstraintChecks { .. } => 40,
+                | CertProblem::TooManyNameConstraintChecks { .. }
+                | CertProblem::UnnestedResources { .. } => 40,
                 CertProblem::Expired { .. }
                 | CertProblem::NotYetValid { .. }
                 | CertProblem::BadTimeFormat(_) => 50,

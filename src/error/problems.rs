@@ -128,6 +128,45 @@ impl fmt::Display for AttributeProblem {
     }
 }
 
+/// Why an extension makes its certificate invalid: what OpenSSL's
+/// `ossl_x509v3_cache_extensions()` sets `EXFLAG_INVALID` for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ExtensionProblem {
+    /// The extension occurs more than once (`X509_get_ext_d2i()` refuses
+    /// duplicates of the extensions OpenSSL caches).
+    Duplicate,
+    /// Its value does not decode as the extension's ASN.1 type.
+    Malformed,
+    /// keyUsage with no bit set (RFC 5280 section 4.2.1.3).
+    EmptyKeyUsage,
+    /// basicConstraints with a negative pathLenConstraint.
+    NegativePathLength,
+    /// A CRL distribution point naming neither a distributionPoint nor a
+    /// cRLIssuer (OpenSSL's `setup_dp()`).
+    EmptyDistributionPoint,
+    /// RFC 3779 resources not in canonical form (unsorted, overlapping or
+    /// adjacent blocks, a range that is a prefix; OpenSSL's
+    /// `X509v3_addr_is_canonical()`, `X509v3_asid_is_canonical()`), found
+    /// by path validation.
+    NotCanonical,
+}
+
+impl fmt::Display for ExtensionProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Duplicate => "it occurs more than once",
+            Self::Malformed => "its value does not decode",
+            Self::EmptyKeyUsage => "no key usage bit is set",
+            Self::NegativePathLength => "its pathLenConstraint is negative",
+            Self::EmptyDistributionPoint => {
+                "a distribution point names neither a distributionPoint nor a cRLIssuer"
+            }
+            Self::NotCanonical => "its resources are not in canonical form (RFC 3779)",
+        })
+    }
+}
+
 /// Where a certificate sits in the path being checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -351,6 +390,13 @@ pub enum CertProblem {
         /// Permitted plus excluded subtrees of the CA.
         constraints: usize,
     },
+    /// RFC 3779 resources the signer claims are not listed by a certificate
+    /// above it, or the anchor inherits them (OpenSSL's
+    /// `X509_V_ERR_UNNESTED_RESOURCE`).
+    UnnestedResources {
+        /// `ipAddrBlocks` or `ASIdentifiers`.
+        extension: &'static str,
+    },
     /// The path would be longer than the limit.
     PathTooLong {
         /// The limit.
@@ -390,7 +436,7 @@ impl fmt::Display for CertProblem {
                 write!(f, "has the unsupported critical extension {ext}")
             }
             Self::InvalidExtension(e) => {
-                write!(f, "has a malformed {} extension: {}", e.extension, e.problem)
+                write!(f, "has an invalid {} extension: {}", e.extension, e.problem)
             }
             Self::ProxyCertificate => f.write_str("is a proxy certificate, which is not allowed"),
             Self::Signature(p) => write!(f, "has an issuer signature that fails: {p}"),
@@ -412,6 +458,10 @@ impl fmt::Display for CertProblem {
             Self::TooManyNameConstraintChecks { names, constraints } => write!(
                 f,
                 "has {names} names and a CA above it {constraints} name constraints, more pairs than OpenSSL compares (2^20)"
+            ),
+            Self::UnnestedResources { extension } => write!(
+                f,
+                "does not list the RFC 3779 resources ({extension}) of the certificates below it"
             ),
             Self::PathTooLong { max } => write!(f, "needs a path of more than {max} certificates"),
         }

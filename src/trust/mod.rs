@@ -7,4 +7,5 @@ pub(crate) mod cache;
 pub(crate) mod name_constraints;
 pub(crate) mod path;
 pub(crate) mod policy;
+pub(crate) mod rfc3779;
 pub(crate) mod store;

@@ -154,9 +154,15 @@ impl Search<'_> {
         let (cert, origin) = state.path.last().cloned().ok_or(Error::NoSigners)?;
         let index = state.path.len() - 1;
         let mut tried = 0usize;
+        // A candidate with the right name whose key cmsverify cannot use: the
+        // reason to give when no candidate could be tried.
+        let mut unusable_issuer_key = None;
         for (candidate, cand_origin) in self.candidates(&cert) {
             state.budget.charge_path_step()?;
             if !cert.likely_issued_by(candidate) {
+                if unusable_issuer_key.is_none() {
+                    unusable_issuer_key = candidate.unusable_key();
+                }
                 continue;
             }
             let on_path = state.path.iter().any(|(c, _)| {
@@ -204,7 +210,13 @@ impl Search<'_> {
             }
         }
         if tried == 0 {
-            let problem = if cert.is_self_signed() {
+            // An invalid certificate has no issuer (ossl_x509_likely_issued):
+            // its extension is the reason, as OpenSSL's error queue says.
+            let problem = if let Some(invalid) = &cert.extensions().invalid {
+                CertProblem::InvalidExtension(invalid.clone())
+            } else if let Some(key) = unusable_issuer_key {
+                CertProblem::IssuerKey(key)
+            } else if cert.is_self_signed() {
                 if index == 0 {
                     CertProblem::SelfSignedNotTrusted
                 } else {

@@ -6,7 +6,7 @@
 //! [`check_path`]. See docs/compatibility.md, OpenSSL facts.
 
 use crate::budget::Budget;
-use crate::cert::{Certificate, ValidityField};
+use crate::cert::Certificate;
 use crate::error::{CertProblem, Error, NotCaReason, PurposeProblem};
 use crate::extensions::{ku, ns};
 use crate::oid;
@@ -80,6 +80,11 @@ pub(crate) fn rows() -> Vec<PolicyRow> {
             "every certificate below a constraining CA",
             "name-constraints",
             "check_name_constraints: NAME_CONSTRAINTS_check",
+        ),
+        (
+            "the signer's resources, up the path",
+            "rfc3779-resources",
+            "X509v3_asid_validate_path, X509v3_addr_validate_path -> X509_V_ERR_UNNESTED_RESOURCE",
         ),
     ]
     .map(|(applies_to, name, openssl)| PolicyRow {
@@ -243,23 +248,6 @@ pub(crate) fn check_signer(cert: &Certificate) -> Result<(), CertProblem> {
     apply(SMIME_SIGNER, cert, Position::Leaf)
 }
 
-/// Validity at `at`: notBefore <= at < notAfter, strict formats.
-pub(crate) fn check_time(c: &Certificate, at: UnixTime) -> Result<(), CertProblem> {
-    let not_before = c
-        .not_before()
-        .ok_or(CertProblem::BadTimeFormat(ValidityField::NotBefore))?;
-    let not_after = c
-        .not_after()
-        .ok_or(CertProblem::BadTimeFormat(ValidityField::NotAfter))?;
-    if not_before > at {
-        return Err(CertProblem::NotYetValid { not_before, at });
-    }
-    if not_after <= at {
-        return Err(CertProblem::Expired { not_after, at });
-    }
-    Ok(())
-}
-
 /// The checks an issuer candidate must pass wherever it ends up above the
 /// signer (the weaker top-of-path CA rule, the CA purpose rules, validity):
 /// run before its signature is checked, so that a candidate no path could
@@ -273,12 +261,13 @@ pub(crate) fn check_issuer_candidate(
     if purpose == Purpose::SmimeSign {
         apply(SMIME_CA, c, Position::Top)?;
     }
-    check_time(c, at)
+    c.check_validity(at)
 }
 
 /// Checks a complete path (signer first, anchor last) whose signatures have
 /// been verified: extensions, CA status, purpose and path length for each
-/// certificate, then validity top-down, then name constraints. Returns the
+/// certificate, then validity top-down, then name constraints, then the
+/// signer's RFC 3779 resources. Returns the
 /// index of the failing certificate with the problem.
 ///
 /// The outer error is the budget running out (name constraints are charged).
@@ -291,7 +280,10 @@ pub(crate) fn check_path(
     if let Err(failed) = check_rules(path, purpose, at) {
         return Ok(Err(failed));
     }
-    super::name_constraints::check(path, budget)
+    if let Err(failed) = super::name_constraints::check(path, budget)? {
+        return Ok(Err(failed));
+    }
+    Ok(super::rfc3779::check(path))
 }
 
 /// Extensions, CA status, purpose and path length, then validity top-down.
@@ -334,7 +326,7 @@ fn check_rules(
         }
     }
     for (i, c) in path.iter().enumerate().rev() {
-        check_time(c, at).map_err(|p| (i, p))?;
+        c.check_validity(at).map_err(|p| (i, p))?;
     }
     Ok(())
 }

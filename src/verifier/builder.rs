@@ -3,13 +3,14 @@
 use std::sync::Arc;
 
 use crate::algorithm::AlgorithmPolicy;
+use crate::bundle::load_bundle;
 use crate::cert::Certificate;
 use crate::error::{Error, FileRole, Result};
 use crate::limits::Limits;
 use crate::time::UnixTime;
 use crate::trust::cache::PathCache;
 use crate::trust::policy::Purpose;
-use crate::trust::store::{self, CertIndex, TrustStore};
+use crate::trust::store::{CertIndex, TrustStore};
 
 use super::{Inner, Verifier};
 
@@ -56,13 +57,13 @@ impl VerifierBuilder {
     }
 
     pub(crate) fn cafile_pem_named(mut self, pem: &[u8], origin: &str) -> Result<Self> {
-        let certs = store::load_bundle(pem, FileRole::Cafile, origin, &self.limits)?;
+        let certs = load_bundle(pem, FileRole::Cafile, origin, &self.limits)?;
         self.trusted.extend(certs);
         Ok(self)
     }
 
     pub(crate) fn certfile_pem_named(mut self, pem: &[u8], origin: &str) -> Result<Self> {
-        let certs = store::load_bundle(pem, FileRole::Certfile, origin, &self.limits)?;
+        let certs = load_bundle(pem, FileRole::Certfile, origin, &self.limits)?;
         self.untrusted.extend(certs);
         Ok(self)
     }

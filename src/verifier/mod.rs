@@ -25,7 +25,7 @@ use crate::trust::cache::PathCache;
 use crate::trust::path::Search;
 use crate::trust::policy::Purpose;
 use crate::trust::store::{CertIndex, TrustStore};
-use signer_info::Call;
+use signer_info::{Call, ListedDigest};
 
 /// A verified message: the content and, per SignerInfo, what verified it.
 #[derive(Debug, Clone)]
@@ -136,8 +136,8 @@ impl Verifier {
         form: InputForm,
     ) -> (Result<Verified>, WorkSpent) {
         let mut budget = Budget::new(&self.inner.limits);
-        let result = decode::content_info(message, form, &self.inner.limits)
-            .and_then(|der| self.verify_der(&der, None, &mut budget));
+        let result = decode::message(message, form, &self.inner.limits)
+            .and_then(|m| self.verify_der(&m, None, &mut budget));
         (result, budget.spent())
     }
 
@@ -146,18 +146,24 @@ impl Verifier {
     /// # Errors
     /// As [`Verifier::verify`].
     pub fn verify_detached(&self, message: &[u8], content: &[u8]) -> Result<Verified> {
-        let der = decode::content_info(message, InputForm::Auto, &self.inner.limits)?;
-        self.verify_der(&der, Some(content), &mut Budget::new(&self.inner.limits))
+        let m = decode::message(message, InputForm::Auto, &self.inner.limits)?;
+        self.verify_der(&m, Some(content), &mut Budget::new(&self.inner.limits))
     }
 
     fn verify_der(
         &self,
-        der: &[u8],
+        message: &decode::Message<'_>,
         detached: Option<&[u8]>,
         budget: &mut Budget,
     ) -> Result<Verified> {
-        let sd = SignedData::parse(der, &self.inner.limits)?;
-        let content = detached.or(sd.econtent).ok_or(Error::NoContent)?;
+        let sd = SignedData::parse(
+            &message.der,
+            message.received.as_deref(),
+            &self.inner.limits,
+        )?;
+        let content = detached
+            .or(sd.encap_content_info.content)
+            .ok_or(Error::NoContent)?;
         if sd.signer_infos.is_empty() {
             return Err(Error::NoSigners);
         }
@@ -173,6 +179,14 @@ impl Verifier {
                 digest: oid::describe(bad),
             });
         }
+        let mut listed_digests = Vec::new();
+        for entry in &sd.digest_algorithms {
+            if let Some(listed) = ListedDigest::of(entry) {
+                if !listed_digests.contains(&listed) {
+                    listed_digests.push(listed);
+                }
+            }
+        }
         // As OpenSSL: every signer's certificate is found before any is checked.
         let candidates = sd
             .signer_infos
@@ -183,6 +197,7 @@ impl Verifier {
         let call = Call {
             sd: &sd,
             message_certs: CertIndex::new(sd.certificates.clone()),
+            listed_digests,
             content,
             at: self.inner.time.unwrap_or_else(UnixTime::now),
         };

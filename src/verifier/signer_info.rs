@@ -17,33 +17,65 @@ pub(super) struct Call<'c, 'm> {
     pub(super) sd: &'c SignedData<'m>,
     /// The message's certificates, indexed by subject for path building.
     pub(super) message_certs: CertIndex,
+    /// The digests digestAlgorithms names, each once.
+    pub(super) listed_digests: Vec<ListedDigest>,
     /// The signed content (encapsulated or detached).
     pub(super) content: &'c [u8],
     pub(super) at: UnixTime,
 }
 
+/// One digestAlgorithms entry as OpenSSL 3.0 sets up its digest BIO
+/// (`ossl_cms_DigestAlgorithm_init_bio`): fetched from the provider by the
+/// OID's name, or, for an RSA signature OID naming a digest
+/// (`sha256WithRSAEncryption`), the legacy `EVP_MD` its alias resolves to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct ListedDigest {
+    digest: DigestAlgorithm,
+    /// Named by an RSA signature OID: the legacy digest, which carries a
+    /// `pkey_type`.
+    legacy: bool,
+}
+
+impl ListedDigest {
+    /// The entry with the content bytes `oid_value`, `None` when it names no
+    /// digest cmsverify computes.
+    pub(super) fn of(oid_value: &[u8]) -> Option<Self> {
+        match DigestAlgorithm::lookup(oid_value) {
+            DigestLookup::Supported(digest) => Some(Self {
+                digest,
+                legacy: !oid::is(oid_value, digest.oid()),
+            }),
+            _ => None,
+        }
+    }
+
+    /// `ossl_cms_DigestAlgorithm_find_ctx`: the BIO's digest type equals the
+    /// SignerInfo's digest OID, or its `pkey_type` does (a legacy digest only:
+    /// a fetched one has none), so a SignerInfo naming `sha256WithRSAEncryption`
+    /// finds only an entry named the same way.
+    fn matches(self, digest: DigestAlgorithm, named_plainly: bool) -> bool {
+        self.digest == digest && (named_plainly || self.legacy)
+    }
+}
+
 impl Verifier {
     /// Certificates matching the SignerInfo's identifier: certfile first, then
     /// the message's, all of them (docs/compatibility.md item 3).
-    pub(super) fn signer_candidates(
-        &self,
+    pub(super) fn signer_candidates<'a>(
+        &'a self,
         index: usize,
         si: &SignerInfo<'_>,
-        embedded: &[Certificate],
-    ) -> Result<Vec<Certificate>> {
+        embedded: &'a [Certificate],
+    ) -> Result<Vec<&'a Certificate>> {
         let certfile = self.inner.store.untrusted.all();
         let pool = || certfile.iter().chain(embedded);
-        let mut found: Vec<Certificate> = pool()
-            .filter(|c| si.sid.matches(c, None))
-            .cloned()
-            .collect();
+        let mut found: Vec<&Certificate> = pool().filter(|c| si.sid.matches(c, None)).collect();
         if found.is_empty() {
             if let signed_data::SignerId::IssuerSerial { issuer, .. } = si.sid {
                 // Slow path: OpenSSL compares names canonically (case, spaces, string types).
                 if let Ok(canonical) = crate::name::canonical(issuer) {
                     found = pool()
                         .filter(|c| si.sid.matches(c, Some(&canonical)))
-                        .cloned()
                         .collect();
                 }
             }
@@ -62,11 +94,10 @@ impl Verifier {
         &self,
         index: usize,
         si: &SignerInfo<'_>,
-        candidates: &[Certificate],
+        candidates: &[&Certificate],
         call: &Call<'_, '_>,
         budget: &mut Budget,
     ) -> Result<VerifiedSigner> {
-        let sd = call.sd;
         let digest = match DigestAlgorithm::lookup(si.digest_algorithm.oid) {
             DigestLookup::Supported(d) => d,
             DigestLookup::NotImplemented(name) => {
@@ -81,14 +112,23 @@ impl Verifier {
                 })
             }
         };
-        if !sd.digest_algorithms.contains(&si.digest_algorithm.oid) {
+        let named_plainly = oid::is(si.digest_algorithm.oid, digest.oid());
+        if !call
+            .listed_digests
+            .iter()
+            .any(|listed| listed.matches(digest, named_plainly))
+        {
             return Err(Error::DigestNotListed {
                 signer: index,
-                digest: digest.name().into(),
+                digest: if named_plainly {
+                    digest.name().into()
+                } else {
+                    oid::describe(si.digest_algorithm.oid)
+                },
             });
         }
         let mut best: Option<Error> = None;
-        for cert in candidates {
+        for &cert in candidates {
             match self.try_candidate(index, si, digest, cert, call, budget) {
                 Ok(path) => {
                     return Ok(VerifiedSigner {
@@ -148,12 +188,12 @@ impl Verifier {
                     })?;
                 // RFC 5652 section 11.1 (docs/compatibility.md item 6).
                 if checked.content_type.tag != crate::asn1::tag::OID
-                    || checked.content_type.value != sd.econtent_type
+                    || checked.content_type.value != sd.encap_content_info.content_type
                 {
                     return Err(Error::ContentTypeMismatch {
                         signer: index,
                         attribute: oid::describe(checked.content_type.value),
-                        content: oid::describe(sd.econtent_type),
+                        content: oid::describe(sd.encap_content_info.content_type),
                     });
                 }
                 // The signature covers the attributes as a DER SET OF: the [0]

@@ -102,7 +102,7 @@ OIDS = {
     "ecPublicKey": "1.2.840.10045.2.1", "prime256v1": "1.2.840.10045.3.1.7", "secp384r1": "1.3.132.0.34",
     "ecdsa-sha256": "1.2.840.10045.4.3.2", "ecdsa-sha384": "1.2.840.10045.4.3.3", "ecdsa-sha1": "1.2.840.10045.4.1",
     "ecdsa-sha512": "1.2.840.10045.4.3.4",
-    "ed25519": "1.3.101.112",
+    "ed25519": "1.3.101.112", "dsa-sha256": "2.16.840.1.101.3.4.3.2", "mldsa44": "2.16.840.1.101.3.4.3.17",
     "sha1": "1.3.14.3.2.26", "sha256": "2.16.840.1.101.3.4.2.1", "sha384": "2.16.840.1.101.3.4.2.2",
     "sha512": "2.16.840.1.101.3.4.2.3", "sha224": "2.16.840.1.101.3.4.2.4", "md5": "1.2.840.113549.2.5",
     "md4": "1.2.840.113549.2.4", "sm3": "1.2.156.10197.1.401", "sha3-256": "2.16.840.1.101.3.4.2.8",
@@ -144,6 +144,8 @@ class Key:
             self.priv = ec.generate_private_key(ec.SECP384R1())
         elif kind == "p521":
             self.priv = ec.generate_private_key(ec.SECP521R1())
+        elif kind == "brainpoolP256r1":
+            self.priv = ec.generate_private_key(ec.BrainpoolP256R1())
         elif kind == "ed25519":
             self.priv = ed25519.Ed25519PrivateKey.generate()
         elif kind == "dsa":
@@ -157,8 +159,8 @@ class Key:
                                        serialization.NoEncryption())
 
     def default_sig(self):
-        return {"rsa": "sha256WithRSA", "p256": "ecdsa-sha256", "p384": "ecdsa-sha384", "p521": "ecdsa-sha512",
-                "ed25519": "ed25519", "dsa": None}[self.kind]
+        return {"rsa": "sha256WithRSA", "p256": "ecdsa-sha256", "p384": "ecdsa-sha384", "p521": "ecdsa-sha512", "brainpoolP256r1": "ecdsa-sha256",
+                "ed25519": "ed25519", "dsa": "dsa-sha256"}[self.kind]
 
     def sign(self, data, how):
         """Sign data as a certificate/CMS signature algorithm `how` names."""
@@ -171,6 +173,8 @@ class Key:
             return self.priv.sign(data, ec.ECDSA(HASHES[how[6:]]()))
         if how == "ed25519":
             return self.priv.sign(data)
+        if how.startswith("dsa-"):
+            return self.priv.sign(data, HASHES[how[4:]]())
         raise ValueError(how)
 
 def sig_alg_der(how):
@@ -302,8 +306,11 @@ def digest(h, data):
 class Signer:
     """One SignerInfo to assemble by hand."""
     def __init__(self, cert, h="sha256", attrs="default", sig_alg=None, sid="ias", unsigned=(),
-                 sign_override=None, sig_bytes=None, attrs_encoded=None):
+                 sign_override=None, sig_bytes=None, attrs_encoded=None, digest_alg=None):
+        """digest_alg: the DER AlgorithmIdentifier written as digestAlgorithm
+        when it should differ from alg(h) (the digest computed stays h)."""
         self.cert, self.h, self.attrs, self.sig_alg, self.sid = cert, h, attrs, sig_alg, sid
+        self.digest_alg = digest_alg
         self.unsigned, self.sign_override, self.sig_bytes, self.attrs_encoded = unsigned, sign_override, sig_bytes, attrs_encoded
 
     def encode(self, content, econtent_type="data"):
@@ -341,14 +348,16 @@ class Signer:
             sig = self.sig_bytes(sig)
         unsigned = ctx(1, b"".join(self.unsigned)) if self.unsigned else b""
         version = 1 if self.sid == "ias" else 3
-        return seq(integer(version), sid, alg(self.h), signed_field, sig_alg, octet(sig), unsigned)
+        digest_alg = self.digest_alg if self.digest_alg is not None else alg(self.h)
+        return seq(integer(version), sid, digest_alg, signed_field, sig_alg, octet(sig), unsigned)
 
 def signed_data(signers, content=CONTENT, certs=(), digest_algs=None, econtent_type="data",
                 detached=False, version=1, content_type="signedData"):
     digest_algs = digest_algs if digest_algs is not None else sorted({s.h for s in signers})
     encap = seq(oid(OIDS[econtent_type]), b"" if detached else ctx(0, octet(content)))
+    digest_set = set_(*[d if isinstance(d, bytes) else alg(d) for d in digest_algs])
     cert_field = ctx(0, b"".join(c.der for c in certs)) if certs else b""
-    sd = seq(integer(version), set_(*[alg(d) for d in digest_algs]), encap, cert_field,
+    sd = seq(integer(version), digest_set, encap, cert_field,
              set_(*[s.encode(content, econtent_type) for s in signers]))
     return seq(oid(OIDS[content_type]), ctx(0, sd))
 
@@ -417,6 +426,33 @@ scenario("E21-cert-ed25519", "algorithm", "RSA signer certificate issued by an E
     lambda: chain_signed_with("ed25519", Key("ed25519")))
 scenario("E18-dsa-signer", "difference", "DSA-2048 signer (OpenSSL accepts; cmsverify refuses DSA)")(
     lambda: basic(leaf(key=Key("dsa"))))
+class UnusableKey:
+    """An ML-DSA-44 (FIPS 204) key: neither OpenSSL 3.0 nor cmsverify verifies
+    with it. Random key bytes and random signatures."""
+    kind = "mldsa44"
+
+    def __init__(self):
+        self.spki = seq(alg("mldsa44"), bitstring(bytes(range(256)) * 5 + bytes(32)))
+        self.skid = hashlib.sha1(self.spki).digest()
+
+    def default_sig(self):
+        return "mldsa44"
+
+    def sign(self, data, how):
+        return hashlib.sha512(data).digest() * 37 + bytes(52)
+
+def root_with_key(rk):
+    """A CAfile root with key `rk` issuing an RSA signer: the root's key decides."""
+    root = Cert(name(("CN", f"Root {rk.kind}")), rk, exts=ca_exts(rk))
+    lk = Key()
+    cert = Cert(name(("CN", f"Signer under {rk.kind}")), lk, root, exts=leaf_exts(lk, rk))
+    return basic(cert, ca=root.pem())
+scenario("E18b-dsa-root", "difference", "RSA signer issued by a DSA-2048 root in the CAfile (OpenSSL accepts; cmsverify refuses DSA and says the root's key is the reason)")(
+    lambda: root_with_key(Key("dsa")))
+scenario("E18c-mldsa-root", "algorithm", "RSA signer issued by an ML-DSA-44 root in the CAfile: neither verifies with it; the reason names the root's key")(
+    lambda: root_with_key(UnusableKey()))
+scenario("E18d-ecdsa-brainpool-signer", "difference", "ECDSA signer on brainpoolP256r1 (OpenSSL accepts; cmsverify verifies P-256, P-384 and P-521 only)")(
+    lambda: basic(leaf(key=Key("brainpoolP256r1"))))
 scenario("E11-rsa512-signer", "difference", "RSA-512 signer (OpenSSL accepts; cmsverify's policy refuses < 1024 bits)")(
     lambda: basic(leaf(key=Key("rsa", 512))))
 scenario("E12b-md5-digest", "difference", "MD5 CMS digest (OpenSSL accepts; cmsverify refuses MD5)")(
@@ -470,6 +506,48 @@ scenario("F30-empty-econtent", "shape", "present but empty eContent")(
     lambda: S(pem_wrap(signed_data([Signer(c := leaf())], content=b"")), c.pem(), ROOT.pem(), b""))
 scenario("F31-econtent-type-other", "shape", "eContentType 1.2.3.4 with matching contentType attribute")(
     lambda: crafted(econtent_type="O1234") if False else crafted_econtent())
+
+# Digest algorithms named by a signature-algorithm OID: OpenSSL's EVP_get_digestbyobj
+# resolves sha256WithRSAEncryption to SHA-256 (EVP_add_digest_alias), so both verify.
+RSA_SHA256_AS_DIGEST = seq(oid(OIDS["sha256WithRSA"]), null())
+scenario("F40-digest-alias-signerinfo", "shape", "SignerInfo.digestAlgorithm and digestAlgorithms are sha256WithRSAEncryption (an alias OpenSSL resolves to SHA-256)")(
+    lambda: crafted(lambda c: [Signer(c, digest_alg=RSA_SHA256_AS_DIGEST)], digest_algs=[RSA_SHA256_AS_DIGEST]))
+scenario("F40b-digest-alias-set-only", "shape", "digestAlgorithms holds sha256WithRSAEncryption, the SignerInfo says sha256 (as Azure attested data)")(
+    lambda: crafted(digest_algs=[RSA_SHA256_AS_DIGEST]))
+scenario("F40c-digest-alias-signerinfo-only", "shape", "SignerInfo.digestAlgorithm is sha256WithRSAEncryption, digestAlgorithms says sha256 (OpenSSL matches the digest's pkey_type)")(
+    lambda: crafted(lambda c: [Signer(c, digest_alg=RSA_SHA256_AS_DIGEST)], digest_algs=["sha256"]))
+
+def attrs_unsorted(sign_over_der):
+    """Signed attributes whose last attribute has two values out of DER order.
+    OpenSSL verifies over its own DER re-encoding (values sorted), so a
+    signature over the bytes as sent fails and one over the sorted form verifies."""
+    cert = leaf()
+    first, second = octet(b"bb"), octet(b"a")  # DER order: 04 01 61 before 04 02 62 62
+    assert second < first
+    odd = seq(oid("1.2.3.4.5"), tlv(0x31, first + second))
+    odd_der = seq(oid("1.2.3.4.5"), tlv(0x31, second + first))
+    base = [attribute("contentType", oid(OIDS["data"])),
+            attribute("messageDigest", octet(digest("sha256", CONTENT)))]
+    sent = b"".join(base) + odd
+    override = tlv(0x31, b"".join(base) + odd_der) if sign_over_der else None
+    msg = signed_data([Signer(cert, attrs_encoded=sent, sign_override=override)])
+    return S(pem_wrap(msg), cert.pem(), ROOT.pem())
+OIDS["1.2.3.4.5"] = "1.2.3.4.5"
+scenario("F41-attr-values-unsorted-signed-as-sent", "shape", "an attribute's SET OF values out of DER order, signature over the bytes as sent (OpenSSL re-encodes: refuses)")(
+    lambda: attrs_unsorted(False))
+scenario("F41b-attr-values-unsorted-signed-over-der", "shape", "an attribute's SET OF values out of DER order, signature over the DER re-encoding (OpenSSL accepts)")(
+    lambda: attrs_unsorted(True))
+
+def attrs_order_swapped():
+    """Attributes (the outer SET OF) out of DER order, signed as sent."""
+    cert = leaf()
+    md = attribute("messageDigest", octet(digest("sha256", CONTENT)))
+    ct = attribute("contentType", oid(OIDS["data"]))
+    first, second = (md, ct) if md > ct else (ct, md)
+    msg = signed_data([Signer(cert, attrs_encoded=first + second)])
+    return S(pem_wrap(msg), cert.pem(), ROOT.pem())
+scenario("F41c-attrs-out-of-order-signed-as-sent", "shape", "signed attributes out of DER SET OF order, signature over the bytes as sent")(
+    attrs_order_swapped)
 
 def crafted_econtent():
     OIDS["O1234"] = "1.2.3.4"
@@ -1326,6 +1404,193 @@ def small_key_intermediate(bits_):
     return chain(inter=inter, embed=[inter])
 scenario("P14-rsa768-intermediate", "difference", "intermediate with an RSA-768 key signs a valid leaf (OpenSSL accepts; cmsverify's policy refuses < 1024 bits on the path)")(
     lambda: small_key_intermediate(768))
+
+# ---------------------------------------------------------------- OpenSSL parity: cached extensions (P15-P18)
+# ossl_x509v3_cache_extensions() decodes basicConstraints, proxyCertInfo,
+# keyUsage, extKeyUsage, nsCertType, SKID, AKID, SAN, nameConstraints, CRL
+# distribution points (setup_crldp), ipAddrBlocks and ASIdentifiers with
+# X509_get_ext_d2i(): a value that does not decode, or a second copy of the
+# extension, makes the certificate invalid. X509v3_addr_validate_path and
+# X509v3_asid_validate_path check RFC 3779 resources when the signer has them.
+
+OIDS.update({"crldp": "2.5.29.31", "ipAddrBlocks": "1.3.6.1.5.5.7.1.7", "asIds": "1.3.6.1.5.5.7.1.8"})
+URI = lambda u: tlv(0x86, u.encode())
+CRLDP_URI = seq(seq(ctx(0, ctx(0, URI("http://crl.example/root.crl")))))
+
+def ext_leaf(*extra, issuer=None):
+    """A leaf under ROOT (or issuer) with the usual extensions and `extra` appended."""
+    return basic(leaf(issuer=issuer, cn="Extension Signer", extra=list(extra)))
+
+def ext_root(root_extra, leaf_extra=()):
+    """A root carrying `root_extra`, and a leaf under it carrying `leaf_extra`."""
+    k = Key()
+    root = Cert(name(("CN", "Extension Root")), k, exts=ca_exts(k, extra=root_extra))
+    lk = Key()
+    lc = Cert(name(("CN", "Extension Signer")), lk, root, exts=leaf_exts(lk, k, extra=list(leaf_extra)))
+    return basic(lc, ca=root.pem())
+
+def ext_inter(inter_extra, bc_value=None):
+    """ROOT -> intermediate (BC value replaced when given, `inter_extra` added) -> leaf, embedded."""
+    k = Key()
+    exts = ca_exts(k, ROOT_KEY, extra=inter_extra)
+    if bc_value is not None:
+        exts[0] = ext("bc", bc_value, True)
+    inter = Cert(name(("CN", "Extension Intermediate")), k, ROOT, exts=exts)
+    return chain(inter=inter, embed=[inter])
+
+def ip_family(afi, *prefixes):
+    """IPAddressFamily: addressFamily afi, addressesOrRanges of BIT STRING prefixes (bytes, unused)."""
+    return seq(octet(afi), seq(*[bitstring(b, u) for b, u in prefixes]))
+IPV4 = b"\x00\x01"
+TEN_8 = ip_family(IPV4, (b"\x0a", 0))          # 10.0.0.0/8
+TEN_ONE_16 = ip_family(IPV4, (b"\x0a\x01", 0))  # 10.1.0.0/16
+def as_ids(*ids): return seq(ctx(0, seq(*[integer(i) for i in ids])))
+def as_range(lo, hi): return seq(ctx(0, seq(seq(integer(lo), integer(hi)))))
+
+scenario("P15-crldp-twice", "parity", "leaf with two cRLDistributionPoints extensions (X509_get_ext_d2i: duplicate)")(
+    lambda: ext_leaf(ext("crldp", CRLDP_URI), ext("crldp", CRLDP_URI)))
+scenario("P15b-crldp-malformed", "parity", "leaf cRLDistributionPoints whose DistributionPoint is an INTEGER")(
+    lambda: ext_leaf(ext("crldp", seq(integer(1)))))
+scenario("P15c-crldp-empty-point", "parity", "leaf cRLDistributionPoints with a DistributionPoint naming neither point nor cRLIssuer (setup_dp)")(
+    lambda: ext_leaf(ext("crldp", seq(seq()))))
+scenario("P15d-crldp-uri", "parity", "control: leaf cRLDistributionPoints with one URI fullName")(
+    lambda: ext_leaf(ext("crldp", CRLDP_URI)))
+scenario("P15e-crldp-issuer-only", "parity", "control: leaf cRLDistributionPoints with only a cRLIssuer directoryName")(
+    lambda: ext_leaf(ext("crldp", seq(seq(ctx(2, ctx(4, name(("CN", "CRL Issuer")))))))))
+scenario("P15f-crldp-relative-name", "parity", "control: leaf cRLDistributionPoints with a nameRelativeToCRLIssuer")(
+    lambda: ext_leaf(ext("crldp", seq(seq(ctx(0, ctx(1, seq(oid(OIDS["CN"]), tlv(0x0C, b"CRL")))))))))
+scenario("P15g-crldp-empty-issuer", "parity", "leaf cRLDistributionPoints with an empty cRLIssuer and no point (setup_dp)")(
+    lambda: ext_leaf(ext("crldp", seq(seq(ctx(2, b""))))))
+scenario("P16-ipaddr-twice", "parity", "root with two ipAddrBlocks extensions (duplicate), leaf without")(
+    lambda: ext_root([ext("ipAddrBlocks", seq(TEN_8), True), ext("ipAddrBlocks", seq(TEN_8), True)]))
+scenario("P16b-ipaddr-malformed", "parity", "root ipAddrBlocks whose addressFamily is an INTEGER, leaf without")(
+    lambda: ext_root([ext("ipAddrBlocks", seq(seq(integer(1), seq())), True)]))
+scenario("P16c-ipaddr-ca-only", "parity", "control: root with ipAddrBlocks 10.0.0.0/8, leaf without (nothing to validate)")(
+    lambda: ext_root([ext("ipAddrBlocks", seq(TEN_8), True)]))
+scenario("P16d-ipaddr-ca-noncanonical", "parity", "root with non-canonical ipAddrBlocks (unsorted), leaf without: not checked")(
+    lambda: ext_root([ext("ipAddrBlocks", seq(ip_family(IPV4, (b"\x0b", 0), (b"\x0a", 0))), True)]))
+scenario("P16e-ipaddr-leaf-unnested", "parity", "leaf with ipAddrBlocks 10.1.0.0/16, root without (X509_V_ERR_UNNESTED_RESOURCE)")(
+    lambda: ext_root([], [ext("ipAddrBlocks", seq(TEN_ONE_16), True)]))
+scenario("P16f-ipaddr-leaf-nested", "parity", "leaf ipAddrBlocks 10.1.0.0/16 under a root with 10.0.0.0/8")(
+    lambda: ext_root([ext("ipAddrBlocks", seq(TEN_8), True)], [ext("ipAddrBlocks", seq(TEN_ONE_16), True)]))
+scenario("P16g-ipaddr-inherit-null-content", "parity", "root ipAddrBlocks inherit NULL with content (does not decode), leaf without")(
+    lambda: ext_root([ext("ipAddrBlocks", seq(seq(octet(IPV4), tlv(0x05, b"\x00"))), True)]))
+scenario("P17-asid-twice", "parity", "root with two ASIdentifiers extensions (duplicate), leaf without")(
+    lambda: ext_root([ext("asIds", as_ids(64496), True), ext("asIds", as_ids(64496), True)]))
+scenario("P17b-asid-malformed", "parity", "root ASIdentifiers with a non-minimal INTEGER, leaf without")(
+    lambda: ext_root([ext("asIds", seq(ctx(0, seq(tlv(0x02, b"\x00\x01")))), True)]))
+scenario("P17c-asid-ca-only", "parity", "control: root with ASIdentifiers 64496-64511, leaf without")(
+    lambda: ext_root([ext("asIds", as_range(64496, 64511), True)]))
+scenario("P17d-asid-leaf-nested", "parity", "leaf ASIdentifiers 64500 under a root with 64496-64511")(
+    lambda: ext_root([ext("asIds", as_range(64496, 64511), True)], [ext("asIds", as_ids(64500), True)]))
+def ext_chain(root_extra, inter_extra, leaf_extra):
+    """root (`root_extra`) -> intermediate (`inter_extra`, embedded) -> leaf (`leaf_extra`)."""
+    rk, ik, lk = Key(), Key(), Key()
+    root = Cert(name(("CN", "Resource Root")), rk, exts=ca_exts(rk, extra=root_extra))
+    inter = Cert(name(("CN", "Resource Intermediate")), ik, root, exts=ca_exts(ik, rk, extra=inter_extra))
+    lc = Cert(name(("CN", "Resource Signer")), lk, inter, exts=leaf_exts(lk, ik, extra=list(leaf_extra)))
+    return chain(inter=inter, root=root, embed=[inter], leaf_cert=lc)
+IP_INHERIT = seq(seq(octet(IPV4), null()))
+def ip_ext(*families): return ext("ipAddrBlocks", seq(*families), True)
+scenario("P16h-ipaddr-leaf-noncanonical", "parity", "leaf ipAddrBlocks {10.2.0.0/16, 10.1.0.0/16} (unsorted) under a root with 10.0.0.0/8")(
+    lambda: ext_root([ip_ext(TEN_8)], [ip_ext(ip_family(IPV4, (b"\x0a\x02", 0), (b"\x0a\x01", 0)))]))
+scenario("P16i-ipaddr-leaf-outside", "parity", "leaf ipAddrBlocks 11.0.0.0/16 under a root with 10.0.0.0/8")(
+    lambda: ext_root([ip_ext(TEN_8)], [ip_ext(ip_family(IPV4, (b"\x0b\x00", 0)))]))
+scenario("P16j-ipaddr-leaf-inherit", "parity", "leaf ipAddrBlocks IPv4 inherit, root without ipAddrBlocks (nothing left to check)")(
+    lambda: ext_root([], [ext("ipAddrBlocks", IP_INHERIT, True)]))
+scenario("P16k-ipaddr-inherit-intermediate", "parity", "root 10.0.0.0/8 -> intermediate IPv4 inherit -> leaf 10.1.0.0/16")(
+    lambda: ext_chain([ip_ext(TEN_8)], [ext("ipAddrBlocks", IP_INHERIT, True)], [ip_ext(TEN_ONE_16)]))
+scenario("P16l-ipaddr-anchor-inherits", "parity", "root ipAddrBlocks IPv4 inherit, leaf 10.1.0.0/16 (the anchor cannot inherit)")(
+    lambda: ext_root([ext("ipAddrBlocks", IP_INHERIT, True)], [ip_ext(TEN_ONE_16)]))
+scenario("P16m-ipaddr-intermediate-outside", "parity", "root 10.0.0.0/8 -> intermediate 11.0.0.0/8 -> leaf without ipAddrBlocks")(
+    lambda: ext_chain([ip_ext(TEN_8)], [ip_ext(ip_family(IPV4, (b"\x0b", 0)))], []))
+scenario("P17e-asid-leaf-outside", "parity", "leaf ASIdentifiers 65000 under a root with 64496-64511")(
+    lambda: ext_root([ext("asIds", as_range(64496, 64511), True)], [ext("asIds", as_ids(65000), True)]))
+scenario("P17f-asid-leaf-inherit", "parity", "leaf ASIdentifiers asnum inherit, root without ASIdentifiers")(
+    lambda: ext_root([], [ext("asIds", seq(ctx(0, null())), True)]))
+scenario("P17g-asid-leaf-noncanonical", "parity", "leaf ASIdentifiers {64500, 64501} (adjacent ids) under a root with 64496-64511")(
+    lambda: ext_root([ext("asIds", as_range(64496, 64511), True)], [ext("asIds", as_ids(64500, 64501), True)]))
+scenario("P17h-asid-rdi-missing", "parity", "leaf ASIdentifiers rdi 7 under a root listing only asnum 64496-64511")(
+    lambda: ext_root([ext("asIds", as_range(64496, 64511), True)], [ext("asIds", seq(ctx(1, seq(integer(7)))), True)]))
+scenario("P18-ku-trailing-data", "parity", "leaf keyUsage value followed by a trailing NULL inside the extension OCTET STRING")(
+    lambda: basic(leaf(cn="Trailing Data Signer", ku_names=None, extra=[ext("ku", ku("digitalSignature") + null(), True)])))
+scenario("P18b-inter-nscerttype-no-bits", "parity", "intermediate (BC CA:TRUE) with nsCertType 03 01 07: unused bits but no octets")(
+    lambda: ext_inter([ext("nsCertType", b"\x03\x01\x07")]))
+scenario("P18c-inter-pathlen-padded", "parity", "intermediate pathLenConstraint INTEGER 00 05 (non-minimal encoding)")(
+    lambda: ext_inter([], bc_value=seq(boolean(True), tlv(0x02, b"\x00\x05"))))
+scenario("P18d-eku-bad-oid", "parity", "leaf extKeyUsage holding an OID whose subidentifier starts with 0x80")(
+    lambda: basic(leaf(cn="Bad EKU Signer", eku_names=None, extra=[ext("eku", seq(oid(OIDS["emailProtection"]), tlv(0x06, b"\x2b\x80\x01")))])))
+scenario("P18e-bc-boolean-long", "parity", "intermediate basicConstraints cA BOOLEAN of two octets")(
+    lambda: ext_inter([], bc_value=seq(tlv(0x01, b"\xff\xff"))))
+
+# ---------------------------------------------------------------- OpenSSL parity: BER certificates (P19)
+# d2i_X509 keeps the received encoding of TBSCertificate (ASN1_SEQUENCE_enc)
+# and X509_verify checks the signature over it, not over a DER re-encoding.
+
+def ber_tbs(tbs):
+    """The TBSCertificate with its length in a non-minimal long form (one more length octet)."""
+    assert tbs[1] == 0x82
+    return b"\x30\x83\x00" + tbs[2:]
+
+def ber_cert_case(sign_ber):
+    c = leaf(cn="BER TBS Signer")
+    tbs = ber_tbs(c.tbs)
+    signature = ROOT_KEY.sign(tbs if sign_ber else c.tbs, "sha256WithRSA")
+    c.der = seq(tbs, sig_alg_der("sha256WithRSA"), bitstring(signature))
+    msg = signed_data([Signer(c, attrs=None)], certs=[c])
+    return S(pem_wrap(msg), leaf(cn="Unrelated").pem(), ROOT.pem())
+def ber_certfile_case(sign_ber):
+    c = leaf(cn="BER TBS Signer")
+    tbs = ber_tbs(c.tbs)
+    c.der = seq(tbs, sig_alg_der("sha256WithRSA"), bitstring(ROOT_KEY.sign(tbs if sign_ber else c.tbs, "sha256WithRSA")))
+    return S(pem_wrap(signed_data([Signer(c, attrs=None)])), c.pem(), ROOT.pem())
+scenario("P19c-ber-certfile-signed-ber", "parity", "certfile signer certificate whose TBSCertificate has a non-minimal length, signed over those BER bytes")(
+    lambda: ber_certfile_case(True))
+scenario("P19d-ber-certfile-signed-der", "parity", "certfile signer certificate whose TBSCertificate has a non-minimal length, signed over the DER form")(
+    lambda: ber_certfile_case(False))
+scenario("P19-ber-cert-signed-ber", "parity", "embedded signer certificate whose TBSCertificate has a non-minimal length, signed over those BER bytes")(
+    lambda: ber_cert_case(True))
+scenario("P19b-ber-cert-signed-der", "parity", "embedded signer certificate whose TBSCertificate has a non-minimal length, signed over the DER form")(
+    lambda: ber_cert_case(False))
+
+def null_long_length_case():
+    """The SignerInfo's signatureAlgorithm NULL written 05 81 00: a long-form
+    length that ends its AlgorithmIdentifier, which OpenSSL's
+    asn1_get_length() refuses (it wants a byte after the length octets)."""
+    c = leaf()
+    real_null = globals()["null"]
+    globals()["null"] = lambda: b"\x05\x81\x00"
+    try:
+        msg = signed_data([Signer(c, attrs=None)])
+    finally:
+        globals()["null"] = real_null
+    assert b"\x05\x81\x00" in msg
+    return S(pem_wrap(msg), c.pem(), ROOT.pem())
+scenario("P19e-ber-null-long-length-last", "parity", "SignerInfo signatureAlgorithm parameters NULL encoded 05 81 00, the last bytes of the AlgorithmIdentifier")(
+    null_long_length_case)
+
+# ---------------------------------------------------------------- OpenSSL parity: large RSA exponents (P20)
+
+def rsa_key_with_exponent(bits_, e):
+    k = Key.__new__(Key)
+    k.kind = "rsa"
+    pem = subprocess.run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", f"rsa_keygen_bits:{bits_}",
+                          "-pkeyopt", f"rsa_keygen_pubexp:{e}"], check=True, capture_output=True).stdout
+    k.priv = serialization.load_pem_private_key(pem, None)
+    assert k.priv.public_key().public_numbers().e == e
+    k.spki = k.priv.public_key().public_bytes(serialization.Encoding.DER,
+                                               serialization.PublicFormat.SubjectPublicKeyInfo)
+    k.skid = hashlib.sha1(k.spki).digest()
+    return k
+scenario("P20-rsa-exponent-41-bits", "parity", "RSA-2048 signer with public exponent 2^40+1, PKCS#1 v1.5 with signed attributes")(
+    lambda: basic(leaf(key=rsa_key_with_exponent(2048, (1 << 40) + 1), cn="Large Exponent Signer"), opts=("-nocerts",)))
+scenario("P20b-rsa-exponent-41-bits-intermediate", "parity", "intermediate with an RSA-2048 key of exponent 2^40+1 signs the leaf certificate")(
+    lambda: (lambda k: (lambda inter: chain(inter=inter, embed=[inter]))(
+        Cert(name(("CN", "Large Exponent Intermediate")), k, ROOT, exts=ca_exts(k, ROOT_KEY))))(
+        rsa_key_with_exponent(2048, (1 << 40) + 1)))
+scenario("P20c-rsa-exponent-65-bits-pss", "parity", "RSA-2048 signer with public exponent 2^64+13 (65 bits), RSASSA-PSS")(
+    lambda: basic(leaf(key=rsa_key_with_exponent(2048, (1 << 64) + 13), cn="Large Exponent PSS Signer"),
+                  opts=("-nocerts", "-keyopt", "rsa_padding_mode:pss")))
 
 # ---------------------------------------------------------------- writer
 

@@ -2,7 +2,8 @@
 //!
 //! Rows: cmsverify warm (path cached, every message new) for 3 KB and 10 KB
 //! PKI tokens, a PKIZ token, a message with signed attributes, an ECDSA P-256
-//! message, and a cold verify (fresh verifier); OpenSSL in-process
+//! message, two threads on one shared verifier, and a cold verify (fresh
+//! verifier); OpenSSL in-process
 //! (`CmsContentInfo::verify`, store built once); spawning `openssl cms
 //! -verify` with keystoneclient's arguments; the floor: one RSA-2048 PKCS#1
 //! v1.5 verify with the `rsa` crate and with OpenSSL.
@@ -80,6 +81,25 @@ fn bench_cmsverify(c: &mut Criterion) {
             })
         });
     }
+    // One shared Verifier, two threads: time per verify of the pair (half
+    // the single-thread figure when it scales perfectly).
+    let msgs = tokens(&plain, 3000, DISTINCT, Form::Token);
+    g.bench_function("threads2/pki_3k", |b| {
+        b.iter_custom(|iters| {
+            let start = std::time::Instant::now();
+            std::thread::scope(|s| {
+                for t in 0..2u64 {
+                    let (v, msgs) = (&v, &msgs);
+                    s.spawn(move || {
+                        for i in (t..iters).step_by(2) {
+                            v.verify(black_box(&msgs[i as usize % DISTINCT])).unwrap();
+                        }
+                    });
+                }
+            });
+            start.elapsed()
+        })
+    });
     let attrs = tokens(
         &keystone_signer(SignOptions {
             signed_attributes: true,

@@ -74,7 +74,11 @@ pub(crate) fn cert_text(info: &CertificateInfo) -> String {
         "  subject:            {}\n  issuer:             {}\n  serial:             {}\n  version:            {}\n  valid:              {} .. {}\n  public key:         {}\n  keyUsage:           {}\n  extendedKeyUsage:   {}\n  basicConstraints:   {bc}\n  nsCertType:         {}\n  self-signed:        {}\n  S/MIME signing:     {smime}\n",
         info.subject, info.issuer, info.serial, info.version, time(info.not_before), time(info.not_after),
         info.public_key, list(&info.key_usage), list(&info.extended_key_usage), list(&info.netscape_cert_type),
-        if info.self_signed { "yes" } else { "no" },
+        match info.self_signed {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "cannot tell: self-issued, but its key cannot be used",
+        },
     )
 }
 

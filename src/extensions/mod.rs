@@ -2,10 +2,22 @@
 //! `ossl_x509v3_cache_extensions()` does: values that do not decode (or
 //! duplicates of the extensions OpenSSL caches) mark the certificate invalid;
 //! critical extensions OpenSSL does not know are remembered.
+//!
+//! Like OpenSSL's `X509V3_EXT_d2i()`, a value is the first element of the
+//! extension's OCTET STRING: bytes after it are ignored.
+
+mod crl_dp;
+mod rfc3779;
+#[cfg(test)]
+mod tests;
 
 use crate::asn1::{self, tag, Asn1Error, Reader, Tlv};
+use crate::error::ExtensionProblem;
 use crate::name;
 use crate::oid;
+pub(crate) use rfc3779::{
+    AsChoice, AsIdOrRange, AsIdentifiers, Bits, IpAddressOrRange, IpFamily, Resources,
+};
 
 /// keyUsage bits in OpenSSL's `ex_kusage` layout.
 pub(crate) mod ku {
@@ -100,13 +112,13 @@ pub(crate) struct NameConstraints {
     pub excluded: Vec<GeneralName>,
 }
 
-/// A malformed extension that makes the certificate unusable.
+/// An extension that makes the certificate unusable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvalidExtension {
     /// The extension's OID, readable.
     pub extension: String,
     /// What is wrong with it.
-    pub problem: &'static str,
+    pub problem: ExtensionProblem,
 }
 
 /// The extensions verification looks at.
@@ -125,6 +137,8 @@ pub(crate) struct Extensions {
     pub unhandled_critical: Option<String>,
     pub invalid: Option<InvalidExtension>,
     pub proxy_cert_info: bool,
+    /// RFC 3779 IP address and AS number resources, when present.
+    pub resources: Resources,
 }
 
 /// Extensions OpenSSL 3.0 handles when critical (`X509_supported_extension()`).
@@ -146,8 +160,9 @@ const SUPPORTED: [&const_oid::ObjectIdentifier; 15] = [
     &oid::INHIBIT_ANY_POLICY,
 ];
 
-/// Extensions OpenSSL decodes and caches: duplicates or decode failures invalidate.
-const CACHED: [&const_oid::ObjectIdentifier; 9] = [
+/// Extensions OpenSSL decodes and caches (with `X509_get_ext_d2i()`):
+/// duplicates or decode failures invalidate.
+const CACHED: [&const_oid::ObjectIdentifier; 12] = [
     &oid::BASIC_CONSTRAINTS,
     &oid::KEY_USAGE,
     &oid::EXT_KEY_USAGE,
@@ -157,9 +172,19 @@ const CACHED: [&const_oid::ObjectIdentifier; 9] = [
     &oid::SUBJECT_ALT_NAME,
     &oid::NAME_CONSTRAINTS,
     &oid::PROXY_CERT_INFO,
+    &oid::CRL_DISTRIBUTION_POINTS,
+    &oid::IP_ADDR_BLOCKS,
+    &oid::AS_IDENTIFIERS,
 ];
 
-type Decoded<T> = Result<T, &'static str>;
+type Decoded<T> = Result<T, ExtensionProblem>;
+
+/// Any structural error in a value is [`ExtensionProblem::Malformed`].
+impl From<Asn1Error> for ExtensionProblem {
+    fn from(_: Asn1Error) -> Self {
+        Self::Malformed
+    }
+}
 
 impl Extensions {
     /// Parses `Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension`.
@@ -188,7 +213,7 @@ impl Extensions {
             }
             if CACHED.iter().any(|o| oid::is(id, o)) {
                 if seen.contains(&id) {
-                    out.mark_invalid(id, "the extension appears twice");
+                    out.mark_invalid(id, ExtensionProblem::Duplicate);
                     continue;
                 }
                 seen.push(id);
@@ -200,7 +225,7 @@ impl Extensions {
         Ok(out)
     }
 
-    fn mark_invalid(&mut self, id: &[u8], problem: &'static str) {
+    fn mark_invalid(&mut self, id: &[u8], problem: ExtensionProblem) {
         if self.invalid.is_none() {
             self.invalid = Some(InvalidExtension {
                 extension: oid::describe(id),
@@ -210,11 +235,11 @@ impl Extensions {
     }
 
     fn decode(&mut self, id: &[u8], value: &[u8]) -> Decoded<()> {
-        const MALFORMED: &str = "its value does not decode";
+        // The first element; OpenSSL ignores what follows it.
         let one = |tag_: u8| {
-            asn1::parse_one(value)
-                .and_then(|t| t.expect(tag_))
-                .map_err(|_| MALFORMED)
+            asn1::split_tlv(value)
+                .and_then(|(t, _)| t.expect(tag_))
+                .map_err(ExtensionProblem::from)
         };
         if oid::is(id, &oid::BASIC_CONSTRAINTS) {
             self.basic_constraints = Some(basic_constraints(one(tag::SEQUENCE)?)?);
@@ -224,14 +249,14 @@ impl Extensions {
                 | u16::from(bits.get(1).copied().unwrap_or(0)) << 8;
             self.key_usage = Some(ku);
             if ku == 0 {
-                return Err("keyUsage has no bit set");
+                return Err(ExtensionProblem::EmptyKeyUsage);
             }
         } else if oid::is(id, &oid::EXT_KEY_USAGE) {
-            let list = one(tag::SEQUENCE)?
-                .reader()
-                .map(|o| o.and_then(|o| o.expect(tag::OID)).map(|o| o.value.to_vec()))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|_| MALFORMED)?;
+            let mut r = one(tag::SEQUENCE)?.reader();
+            let mut list = Vec::new();
+            while !r.is_empty() {
+                list.push(r.expect(tag::OID)?.value.to_vec());
+            }
             self.ext_key_usage = Some(list);
         } else if oid::is(id, &oid::NETSCAPE_CERT_TYPE) {
             self.ns_cert_type = Some(
@@ -250,16 +275,24 @@ impl Extensions {
             self.name_constraints = Some(name_constraints(one(tag::SEQUENCE)?)?);
         } else if oid::is(id, &oid::PROXY_CERT_INFO) {
             self.proxy_cert_info = true;
+        } else if oid::is(id, &oid::CRL_DISTRIBUTION_POINTS) {
+            crl_dp::check(one(tag::SEQUENCE)?)?;
+        } else if oid::is(id, &oid::IP_ADDR_BLOCKS) {
+            self.resources.set_ip(one(tag::SEQUENCE)?)?;
+        } else if oid::is(id, &oid::AS_IDENTIFIERS) {
+            self.resources.set_asid(one(tag::SEQUENCE)?)?;
         }
         Ok(())
     }
 }
 
 /// BIT STRING content without the unused-bits octet, unused bits cleared.
+/// As OpenSSL's `c2i_ASN1_BIT_STRING()`: the unused-bits octet must be
+/// present and at most 7 (with no content octets it may still be non-zero).
 fn bit_string(tlv: Tlv<'_>) -> Decoded<Vec<u8>> {
-    let (&unused, bits) = tlv.value.split_first().ok_or("empty BIT STRING")?;
-    if unused > 7 || (bits.is_empty() && unused != 0) {
-        return Err("malformed BIT STRING");
+    let (&unused, bits) = tlv.value.split_first().ok_or(ExtensionProblem::Malformed)?;
+    if unused > 7 {
+        return Err(ExtensionProblem::Malformed);
     }
     let mut bits = bits.to_vec();
     if let Some(last) = bits.last_mut() {
@@ -270,15 +303,14 @@ fn bit_string(tlv: Tlv<'_>) -> Decoded<Vec<u8>> {
 
 fn basic_constraints(seq: Tlv<'_>) -> Decoded<BasicConstraints> {
     let mut r = seq.reader();
-    let malformed = |_| "malformed basicConstraints";
-    let ca = match r.optional(tag::BOOLEAN).map_err(malformed)? {
+    let ca = match r.optional(tag::BOOLEAN)? {
         Some(b) => b.value.first().is_some_and(|&v| v != 0),
         None => false,
     };
-    let path_len = match r.optional(tag::INTEGER).map_err(malformed)? {
+    let path_len = match r.optional(tag::INTEGER)? {
         Some(i) => {
             if i.value.first().is_some_and(|&b| b & 0x80 != 0) {
-                return Err("negative pathLenConstraint");
+                return Err(ExtensionProblem::NegativePathLength);
             }
             let magnitude = asn1::integer_magnitude(i.value);
             if magnitude.len() > 8 {
@@ -289,18 +321,17 @@ fn basic_constraints(seq: Tlv<'_>) -> Decoded<BasicConstraints> {
         }
         None => None,
     };
-    r.finish().map_err(malformed)?;
+    r.finish()?;
     Ok(BasicConstraints { ca, path_len })
 }
 
 fn authority_key_id(seq: Tlv<'_>) -> Decoded<AuthorityKeyId> {
-    let malformed = |_| "malformed authorityKeyIdentifier";
     let mut r = seq.reader();
     let mut akid = AuthorityKeyId::default();
-    if let Some(k) = r.optional(tag::ctx_prim(0)).map_err(malformed)? {
+    if let Some(k) = r.optional(tag::ctx_prim(0))? {
         akid.key_id = Some(k.value.to_vec());
     }
-    if let Some(names) = r.optional(tag::ctx_cons(1)).map_err(malformed)? {
+    if let Some(names) = r.optional(tag::ctx_cons(1))? {
         akid.issuer = general_names(names.value)?
             .into_iter()
             .find_map(|n| match n {
@@ -308,34 +339,31 @@ fn authority_key_id(seq: Tlv<'_>) -> Decoded<AuthorityKeyId> {
                 _ => None,
             });
     }
-    if let Some(s) = r.optional(tag::ctx_prim(2)).map_err(malformed)? {
+    if let Some(s) = r.optional(tag::ctx_prim(2))? {
         akid.serial = Some(s.value.to_vec());
     }
-    r.finish().map_err(malformed)?;
+    r.finish()?;
     Ok(akid)
 }
 
 /// `OtherName ::= SEQUENCE { type-id OID, value [0] EXPLICIT ANY }`, as
 /// OpenSSL's `GENERAL_NAME` template decodes it.
 fn other_name(tlv: Tlv<'_>) -> Decoded<GeneralName> {
-    let malformed = |_| "malformed otherName";
     let mut r = tlv.reader();
-    let type_id = r.expect(tag::OID).map_err(malformed)?;
+    let type_id = r.expect(tag::OID)?;
     if !oid::is_valid_encoding(type_id.value) {
-        return Err("malformed otherName");
+        return Err(ExtensionProblem::Malformed);
     }
-    let wrapper = r.expect(tag::ctx_cons(0)).map_err(malformed)?;
-    r.finish().map_err(malformed)?;
-    let value = asn1::parse_one(wrapper.value).map_err(malformed)?;
+    let wrapper = r.expect(tag::ctx_cons(0))?;
+    r.finish()?;
+    let value = asn1::parse_one(wrapper.value)?;
     Ok(if oid::is(type_id.value, &oid::ON_SMTP_UTF8_MAILBOX) {
         // A UTF8String, primitive or constructed (collected), is compared.
         let utf8 = value.tag & 0xDF == name::UTF8;
         GeneralName::SmtpUtf8Mailbox {
             utf8,
             value: if utf8 {
-                name::string_contents(value)
-                    .map_err(malformed)?
-                    .into_owned()
+                name::string_contents(value)?.into_owned()
             } else {
                 value.value.to_vec()
             },
@@ -348,32 +376,25 @@ fn other_name(tlv: Tlv<'_>) -> Decoded<GeneralName> {
 /// `EDIPartyName ::= SEQUENCE { nameAssigner [0] DirectoryString OPTIONAL,
 /// partyName [1] DirectoryString }`, explicitly tagged as OpenSSL has it.
 fn edi_party_name(tlv: Tlv<'_>) -> Decoded<GeneralName> {
-    let malformed = |_| "malformed ediPartyName";
     let mut r = tlv.reader();
-    if let Some(assigner) = r.optional(tag::ctx_cons(0)).map_err(malformed)? {
-        name::directory_string(asn1::parse_one(assigner.value).map_err(malformed)?)
-            .map_err(malformed)?;
+    if let Some(assigner) = r.optional(tag::ctx_cons(0))? {
+        name::directory_string(asn1::parse_one(assigner.value)?)?;
     }
-    let party = r.expect(tag::ctx_cons(1)).map_err(malformed)?;
-    name::directory_string(asn1::parse_one(party.value).map_err(malformed)?).map_err(malformed)?;
-    r.finish().map_err(malformed)?;
+    name::directory_string(asn1::parse_one(r.expect(tag::ctx_cons(1))?.value)?)?;
+    r.finish()?;
     Ok(GeneralName::Other("ediPartyName"))
 }
 
 fn general_name(tlv: Tlv<'_>) -> Decoded<GeneralName> {
     // IA5String contents are not checked, OpenSSL's decoder does not; the
     // IMPLICIT strings may be constructed (collected).
-    let string = |t: Tlv<'_>| {
-        name::string_contents(t)
-            .map(std::borrow::Cow::into_owned)
-            .map_err(|_| "malformed GeneralName string")
-    };
+    let string = |t: Tlv<'_>| name::string_contents(t).map(std::borrow::Cow::into_owned);
     Ok(match tlv.tag {
         0x81 | 0xA1 => GeneralName::Rfc822(string(tlv)?),
         0x82 | 0xA2 => GeneralName::Dns(string(tlv)?),
         0xA4 => {
-            let inner = asn1::parse_one(tlv.value).map_err(|_| "malformed directoryName")?;
-            let canonical = name::canonical(inner.raw).map_err(|_| "malformed directoryName")?;
+            let inner = asn1::parse_one(tlv.value)?;
+            let canonical = name::canonical(inner.raw)?;
             GeneralName::Directory {
                 canonical,
                 display: name::display(inner.raw),
@@ -391,31 +412,21 @@ fn general_name(tlv: Tlv<'_>) -> Decoded<GeneralName> {
             GeneralName::Other("iPAddress")
         }
         0x88 if oid::is_valid_encoding(tlv.value) => GeneralName::Other("registeredID"),
-        0x88 => return Err("malformed registeredID"),
-        _ => return Err("unknown GeneralName form"),
+        _ => return Err(ExtensionProblem::Malformed),
     })
 }
 
 fn general_names(value: &[u8]) -> Decoded<Vec<GeneralName>> {
-    Reader::new(value)
-        .map(|t| {
-            t.map_err(|_| "malformed GeneralNames")
-                .and_then(general_name)
-        })
-        .collect()
+    Reader::new(value).map(|t| general_name(t?)).collect()
 }
 
 fn subtrees(value: &[u8]) -> Decoded<Vec<GeneralName>> {
     Reader::new(value)
         .map(|subtree| {
-            let subtree = subtree
-                .and_then(|s| s.expect(tag::SEQUENCE))
-                .map_err(|_| "malformed GeneralSubtree")?;
+            let subtree = subtree.and_then(|s| s.expect(tag::SEQUENCE))?;
             let mut r = subtree.reader();
-            let base = general_name(r.any().map_err(|_| "malformed GeneralSubtree")?)?;
-            let minimum = r
-                .optional(tag::ctx_prim(0))
-                .map_err(|_| "malformed GeneralSubtree")?;
+            let base = general_name(r.any()?)?;
+            let minimum = r.optional(tag::ctx_prim(0))?;
             // nc_minmax_valid(): a minimum of 0 (DER: 80 01 00) is accepted;
             // another minimum or any maximum is refused when compared
             // (X509_V_ERR_SUBTREE_MINMAX), which cmsverify does up front.
@@ -429,89 +440,14 @@ fn subtrees(value: &[u8]) -> Decoded<Vec<GeneralName>> {
 }
 
 fn name_constraints(seq: Tlv<'_>) -> Decoded<NameConstraints> {
-    let malformed = |_| "malformed nameConstraints";
     let mut r = seq.reader();
     let mut nc = NameConstraints::default();
-    if let Some(p) = r.optional(tag::ctx_cons(0)).map_err(malformed)? {
+    if let Some(p) = r.optional(tag::ctx_cons(0))? {
         nc.permitted = subtrees(p.value)?;
     }
-    if let Some(e) = r.optional(tag::ctx_cons(1)).map_err(malformed)? {
+    if let Some(e) = r.optional(tag::ctx_cons(1))? {
         nc.excluded = subtrees(e.value)?;
     }
-    r.finish().map_err(malformed)?;
+    r.finish()?;
     Ok(nc)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ext(id: &const_oid::ObjectIdentifier, critical: bool, value: &[u8]) -> Vec<u8> {
-        let mut body = Vec::new();
-        asn1::push_tlv(&mut body, tag::OID, id.as_bytes());
-        if critical {
-            asn1::push_tlv(&mut body, tag::BOOLEAN, &[0xFF]);
-        }
-        asn1::push_tlv(&mut body, tag::OCTET_STRING, value);
-        let mut out = Vec::new();
-        asn1::push_tlv(&mut out, tag::SEQUENCE, &body);
-        out
-    }
-
-    fn parse(exts: &[Vec<u8>]) -> Extensions {
-        let mut list = Vec::new();
-        asn1::push_tlv(&mut list, tag::SEQUENCE, &exts.concat());
-        Extensions::parse(asn1::parse_one(&list).unwrap()).unwrap()
-    }
-
-    #[test]
-    fn decodes_basic_constraints_and_key_usage() {
-        let e = parse(&[
-            ext(
-                &oid::BASIC_CONSTRAINTS,
-                true,
-                &[0x30, 0x06, 0x01, 0x01, 0xFF, 0x02, 0x01, 0x00],
-            ),
-            ext(&oid::KEY_USAGE, true, &[0x03, 0x02, 0x01, 0x06]),
-        ]);
-        assert_eq!(
-            e.basic_constraints,
-            Some(BasicConstraints {
-                ca: true,
-                path_len: Some(0)
-            })
-        );
-        assert_eq!(e.key_usage, Some(ku::KEY_CERT_SIGN | 0x0002));
-        assert!(e.invalid.is_none() && e.unhandled_critical.is_none());
-    }
-
-    #[test]
-    fn empty_key_usage_and_negative_pathlen_invalidate() {
-        let e = parse(&[ext(&oid::KEY_USAGE, false, &[0x03, 0x01, 0x00])]);
-        assert_eq!(e.invalid.unwrap().problem, "keyUsage has no bit set");
-        let e = parse(&[ext(
-            &oid::BASIC_CONSTRAINTS,
-            false,
-            &[0x30, 0x06, 0x01, 0x01, 0xFF, 0x02, 0x01, 0xFF],
-        )]);
-        assert_eq!(e.invalid.unwrap().problem, "negative pathLenConstraint");
-    }
-
-    #[test]
-    fn unknown_critical_and_critical_skid_are_unhandled() {
-        let e = parse(&[ext(&oid::SUBJECT_KEY_ID, true, &[0x04, 0x01, 0x07])]);
-        assert!(e
-            .unhandled_critical
-            .unwrap()
-            .contains("subjectKeyIdentifier"));
-        let e = parse(&[ext(&oid::EXT_KEY_USAGE, true, &[0x30, 0x00])]);
-        assert!(e.unhandled_critical.is_none());
-    }
-
-    #[test]
-    fn duplicates_invalidate() {
-        let ku = ext(&oid::KEY_USAGE, false, &[0x03, 0x02, 0x07, 0x80]);
-        let e = parse(&[ku.clone(), ku]);
-        assert_eq!(e.invalid.unwrap().problem, "the extension appears twice");
-    }
 }
