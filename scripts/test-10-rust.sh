@@ -9,7 +9,7 @@ cargo fmt --all -- --check
 cargo clippy --all-targets --all-features -- -D warnings
 # The library must also build lint-clean without its optional features.
 cargo clippy --lib -- -D warnings
-# --all-features includes `rustcrypto`, so this runs tests/rustcrypto.rs
+# --all-features includes `rustcrypto`, so this runs tests/rustcrypto/
 # (RustCrypto interoperability and the der/x509-cert second-parser oracle).
 cargo test --all-features
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --all-features

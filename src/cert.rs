@@ -9,6 +9,7 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
+use crate::algorithm::identifier::SubjectPublicKeyInfo;
 use crate::algorithm::key_limits::{self, KeyCost};
 use crate::algorithm::{AlgorithmIdentifier, KeyFamily, KeyProblem, PublicKey};
 use crate::asn1::{self, tag, Asn1Error, Reader, Tlv};
@@ -145,10 +146,9 @@ impl Certificate {
         let subject = t.expect(tag::SEQUENCE)?;
         let spki = t.expect(tag::SEQUENCE)?;
         // OpenSSL decodes SubjectPublicKeyInfo's structure with the certificate.
-        let mut k = spki.reader();
-        let key_family = KeyFamily::of_key(AlgorithmIdentifier::parse(k.any()?)?.oid);
-        check_bit_string(k.expect(tag::BIT_STRING)?)?;
-        k.finish()?;
+        let info = SubjectPublicKeyInfo::parse(spki)?;
+        let key_family = KeyFamily::of_key(info.algorithm.oid);
+        check_bit_string(info.subject_public_key)?;
         t.optional(tag::ctx_prim(1))?;
         t.optional(tag::ctx_prim(2))?;
         let extensions = match t.optional(tag::ctx_cons(3))? {

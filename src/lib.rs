@@ -84,7 +84,10 @@ mod time;
 mod trust;
 mod verifier;
 
-pub use algorithm::{AlgorithmPolicy, DigestAlgorithm, KeyProblem, SignatureProblem};
+pub use algorithm::{
+    AlgorithmPolicy, DigestAlgorithm, ExponentProblem, KeyProblem, SignatureProblem,
+    UnsupportedCurve, UnsupportedKey,
+};
 pub use asn1::Asn1Error;
 pub use budget::{BudgetKind, WorkSpent};
 pub use cert::{CertId, Certificate, ValidityField};

@@ -115,17 +115,25 @@ fn openssls_modulus_limit_is_exact() {
 
 #[test]
 fn a_long_exponent_with_a_large_modulus_is_refused() {
-    let der = attacks::huge_exponent_issuer(
-        &attacks::Sid::default(),
-        attacks::RSA_16384_BITS_BYTES,
-        attacks::DEFAULT_HUGE_EXPONENT_BYTES,
-    );
-    let (err, spent) = verify_both(&der);
-    assert!(
-        matches!(issuer_key_problem(&err), Some(KeyProblem::BadExponent(_))),
-        "{err}"
-    );
-    assert_eq!(spent.public_key_work, 0);
+    use cmsverify::ExponentProblem::{NotBelowModulus, TooLongForModulus};
+    // 2048 exponent bytes: as long as the modulus; 9 bytes: over 64 bits.
+    for (exponent_bytes, problem) in [
+        (attacks::DEFAULT_HUGE_EXPONENT_BYTES, NotBelowModulus),
+        (9, TooLongForModulus),
+    ] {
+        let der = attacks::huge_exponent_issuer(
+            &attacks::Sid::default(),
+            attacks::RSA_16384_BITS_BYTES,
+            exponent_bytes,
+        );
+        let (err, spent) = verify_both(&der);
+        assert_eq!(
+            issuer_key_problem(&err),
+            Some(&KeyProblem::BadExponent(problem)),
+            "{err}"
+        );
+        assert_eq!(spent.public_key_work, 0);
+    }
 }
 
 #[test]

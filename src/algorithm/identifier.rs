@@ -1,5 +1,5 @@
-//! `AlgorithmIdentifier` and what its OIDs name: key families and the
-//! signature algorithms of certificates.
+//! `AlgorithmIdentifier`, `SubjectPublicKeyInfo` and what their OIDs name:
+//! key families and the signature algorithms of certificates.
 
 use super::DigestAlgorithm;
 use crate::asn1::{tag, Asn1Error, Tlv};
@@ -37,17 +37,6 @@ pub(crate) enum KeyFamily {
 }
 
 impl KeyFamily {
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Self::Rsa => "RSA",
-            Self::RsaPss => "RSA-PSS",
-            Self::Ec => "EC",
-            Self::Ed25519 => "Ed25519",
-            Self::Ed448 => "Ed448",
-            Self::Dsa => "DSA",
-        }
-    }
-
     /// The family of a SubjectPublicKeyInfo algorithm OID.
     pub(crate) fn of_key(oid_value: &[u8]) -> Option<Self> {
         [
@@ -128,5 +117,40 @@ mod tests {
         assert!(!KeyFamily::RsaPss.can_sign(oid::SHA256_WITH_RSA.as_bytes()));
         assert!(!KeyFamily::Ec.can_sign(oid::SHA256_WITH_RSA.as_bytes()));
         assert!(KeyFamily::Ec.can_sign(oid::ECDSA_WITH_SHA384.as_bytes()));
+    }
+}
+
+/// ```text
+/// SubjectPublicKeyInfo ::= SEQUENCE {
+///   algorithm AlgorithmIdentifier,
+///   subjectPublicKey BIT STRING }
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SubjectPublicKeyInfo<'a> {
+    pub algorithm: AlgorithmIdentifier<'a>,
+    /// The BIT STRING element (its content: the unused-bits count, then
+    /// the key).
+    pub subject_public_key: Tlv<'a>,
+}
+
+impl<'a> SubjectPublicKeyInfo<'a> {
+    /// Parses the structure (the key itself is decoded by its family).
+    pub(crate) fn parse(tlv: Tlv<'a>) -> Result<Self, Asn1Error> {
+        let mut r = tlv.expect(tag::SEQUENCE)?.reader();
+        let algorithm = AlgorithmIdentifier::parse(r.any()?)?;
+        let subject_public_key = r.expect(tag::BIT_STRING)?;
+        r.finish()?;
+        Ok(Self {
+            algorithm,
+            subject_public_key,
+        })
+    }
+
+    /// The key bytes, `None` when the BIT STRING declares unused bits.
+    pub(crate) fn key_bytes(&self) -> Option<&'a [u8]> {
+        match self.subject_public_key.value.split_first() {
+            Some((0, key)) => Some(key),
+            _ => None,
+        }
     }
 }

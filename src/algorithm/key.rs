@@ -3,8 +3,9 @@
 
 use super::fast_ecdsa::FastEcdsa;
 use super::fast_rsa::FastRsa;
-use super::identifier::{AlgorithmIdentifier, KeyFamily};
+use super::identifier::{AlgorithmIdentifier, KeyFamily, SubjectPublicKeyInfo};
 use super::key_limits;
+use super::key_problem::{KeyProblem, UnsupportedCurve, UnsupportedKey};
 use super::{AlgorithmPolicy, SignatureProblem};
 use crate::asn1::{self, tag};
 use std::sync::{Arc, OnceLock};
@@ -84,71 +85,14 @@ impl PortableRsa {
     }
 }
 
-/// Why a public key cannot be used.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum KeyProblem {
-    /// An RSA modulus longer than OpenSSL accepts (checked on its encoded
-    /// length, before any arithmetic).
-    ModulusTooLarge {
-        /// Modulus size.
-        bits: usize,
-        /// OpenSSL's `OPENSSL_RSA_MAX_MODULUS_BITS`.
-        max: usize,
-    },
-    /// An RSA public exponent OpenSSL refuses.
-    BadExponent(&'static str),
-    /// The key type is one cmsverify does not verify with (DSA, Ed448, unknown).
-    Unsupported(String),
-    /// An EC key on a curve other than P-256, P-384 and P-521, or with explicit parameters.
-    UnsupportedCurve(String),
-    /// The key bytes do not decode.
-    Malformed,
-    /// An RSA key smaller than the policy allows.
-    TooSmall {
-        /// Modulus size.
-        bits: usize,
-        /// Policy minimum.
-        min: usize,
-    },
-}
-
-impl std::fmt::Display for KeyProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Unsupported(what) => write!(f, "its {what} public key is not supported"),
-            Self::UnsupportedCurve(what) => {
-                write!(f, "its EC key uses {what}, which is not supported")
-            }
-            Self::Malformed => f.write_str("its public key is malformed"),
-            Self::ModulusTooLarge { bits, max } => write!(
-                f,
-                "its {bits}-bit RSA modulus is larger than the {max} bits OpenSSL accepts"
-            ),
-            Self::BadExponent(why) => write!(f, "its RSA public exponent is refused: {why}"),
-            Self::TooSmall { bits, min } => write!(
-                f,
-                "its {bits}-bit RSA key is smaller than the {min} bits the policy requires"
-            ),
-        }
-    }
-}
-
-/// The algorithm and the key bytes of a DER SubjectPublicKeyInfo:
-/// `SEQUENCE { algorithm AlgorithmIdentifier, subjectPublicKey BIT STRING }`
-/// (no unused bits).
+/// The algorithm and the key bytes of a DER SubjectPublicKeyInfo (no unused
+/// bits).
 pub(crate) fn split_spki(spki: &[u8]) -> Result<(AlgorithmIdentifier<'_>, &[u8]), KeyProblem> {
-    let bad = |_| KeyProblem::Malformed;
-    let seq = asn1::parse_one(spki)
-        .and_then(|t| t.expect(tag::SEQUENCE))
-        .map_err(bad)?;
-    let mut r = seq.reader();
-    let alg = r.any().and_then(AlgorithmIdentifier::parse).map_err(bad)?;
-    let bits = r.expect(tag::BIT_STRING).map_err(bad)?.value;
-    match bits.split_first() {
-        Some((0, key)) => Ok((alg, key)),
-        _ => Err(KeyProblem::Malformed),
-    }
+    let info = asn1::parse_one(spki)
+        .and_then(SubjectPublicKeyInfo::parse)
+        .map_err(|_| KeyProblem::Malformed)?;
+    let key = info.key_bytes().ok_or(KeyProblem::Malformed)?;
+    Ok((info.algorithm, key))
 }
 
 impl PublicKey {
@@ -168,9 +112,9 @@ impl PublicKey {
                 })
             }
             Some(KeyFamily::Ec) => {
-                let curve = alg.params.filter(|p| p.tag == tag::OID).ok_or_else(|| {
-                    KeyProblem::UnsupportedCurve("explicit curve parameters".into())
-                })?;
+                let curve = alg.params.filter(|p| p.tag == tag::OID).ok_or(
+                    KeyProblem::UnsupportedCurve(UnsupportedCurve::ExplicitParameters),
+                )?;
                 if oid::is(curve.value, &oid::SECP256R1) {
                     p256::ecdsa::VerifyingKey::from_sec1_bytes(key)
                         .map(|k| {
@@ -194,10 +138,9 @@ impl PublicKey {
                         .map(Self::P521)
                         .map_err(|_| KeyProblem::Malformed)
                 } else {
-                    Err(KeyProblem::UnsupportedCurve(format!(
-                        "curve {}",
-                        oid::dotted(curve.value)
-                    )))
+                    Err(KeyProblem::UnsupportedCurve(UnsupportedCurve::Named {
+                        oid: oid::dotted(curve.value),
+                    }))
                 }
             }
             Some(KeyFamily::Ed25519) => {
@@ -206,10 +149,11 @@ impl PublicKey {
                     .map(Self::Ed25519)
                     .map_err(|_| KeyProblem::Malformed)
             }
-            Some(other @ (KeyFamily::Dsa | KeyFamily::Ed448)) => {
-                Err(KeyProblem::Unsupported(other.name().into()))
-            }
-            None => Err(KeyProblem::Unsupported(oid::describe(alg.oid))),
+            Some(KeyFamily::Dsa) => Err(KeyProblem::Unsupported(UnsupportedKey::Dsa)),
+            Some(KeyFamily::Ed448) => Err(KeyProblem::Unsupported(UnsupportedKey::Ed448)),
+            None => Err(KeyProblem::Unsupported(UnsupportedKey::Other {
+                algorithm: oid::describe(alg.oid),
+            })),
         }
     }
 

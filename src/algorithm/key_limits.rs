@@ -11,6 +11,7 @@
 //! unit is one 2048-bit Montgomery multiplication, and a multiplication of
 //! `l` 64-bit limbs costs `l² / 32²` units (schoolbook multiplication).
 
+use crate::algorithm::key_problem::ExponentProblem;
 use crate::algorithm::{KeyFamily, KeyProblem};
 use crate::asn1::{self, tag};
 use crate::oid;
@@ -77,14 +78,10 @@ pub(crate) fn check_rsa(n: &[u8], e: &[u8]) -> Result<(), KeyProblem> {
     }
     // BN_ucmp(n, e) <= 0: equal lengths compare as big-endian bytes.
     if e_bits > n_bits || (e_bits == n_bits && e >= n) {
-        return Err(KeyProblem::BadExponent(
-            "it is not smaller than the modulus",
-        ));
+        return Err(KeyProblem::BadExponent(ExponentProblem::NotBelowModulus));
     }
     if n_bits > RSA_SMALL_MODULUS_BITS && e_bits > RSA_MAX_PUBEXP_BITS {
-        return Err(KeyProblem::BadExponent(
-            "it is longer than 64 bits with a modulus over 3072 bits",
-        ));
+        return Err(KeyProblem::BadExponent(ExponentProblem::TooLongForModulus));
     }
     Ok(())
 }
@@ -186,17 +183,17 @@ mod tests {
         assert!(check_rsa(&ones(384), &ones(100)).is_ok());
         assert!(matches!(
             check_rsa(&ones(384), &ones(384)),
-            Err(KeyProblem::BadExponent(_))
+            Err(KeyProblem::BadExponent(ExponentProblem::NotBelowModulus))
         ));
         assert!(matches!(
             check_rsa(&[0x80, 0], &[0x80, 1]),
-            Err(KeyProblem::BadExponent(_))
+            Err(KeyProblem::BadExponent(ExponentProblem::NotBelowModulus))
         ));
         // Above 3072 bits, at most 64 exponent bits.
         assert!(check_rsa(&ones(385), &ones(8)).is_ok());
         assert!(matches!(
             check_rsa(&ones(385), &ones(9)),
-            Err(KeyProblem::BadExponent(_))
+            Err(KeyProblem::BadExponent(ExponentProblem::TooLongForModulus))
         ));
     }
 

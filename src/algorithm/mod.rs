@@ -18,13 +18,14 @@ pub(crate) mod fast_rsa;
 pub(crate) mod identifier;
 pub(crate) mod key;
 pub(crate) mod key_limits;
+pub(crate) mod key_problem;
 pub(crate) mod verify;
 
 pub use digest::DigestAlgorithm;
 pub(crate) use digest::DigestLookup;
 pub(crate) use identifier::{AlgorithmIdentifier, KeyFamily};
-pub use key::KeyProblem;
 pub(crate) use key::PublicKey;
+pub use key_problem::{ExponentProblem, KeyProblem, UnsupportedCurve, UnsupportedKey};
 pub use verify::SignatureProblem;
 
 /// Whether the accelerated backend (graviola) is used in this process: where
