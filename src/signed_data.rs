@@ -280,9 +280,7 @@ impl<'a> SignerInfo<'a> {
         let sid = match sid.tag {
             tag::SEQUENCE => {
                 let mut s = sid.reader();
-                let issuer = s.expect(tag::SEQUENCE)?.raw;
-                // A Name OpenSSL's decoder refuses makes the message unparsable.
-                crate::name::canonical(issuer)?;
+                let issuer = crate::name::decodable(s.expect(tag::SEQUENCE)?.raw)?;
                 let serial = s.expect(tag::INTEGER)?.value;
                 s.finish()?;
                 SignerId::IssuerSerial { issuer, serial }

@@ -80,6 +80,15 @@ pub(crate) fn canonical(name_der: &[u8]) -> Result<Vec<u8>, Asn1Error> {
     Ok(out)
 }
 
+/// Returns `name_der` if OpenSSL's decoder takes it as a `Name` (a
+/// SignerInfo's issuer, say: one it refuses makes the message unparsable).
+///
+/// # Errors
+/// As [`canonical`].
+pub(crate) fn decodable(name_der: &[u8]) -> Result<&[u8], Asn1Error> {
+    canonical(name_der).map(|_| name_der)
+}
+
 /// Short names for the attribute types operators see in certificates.
 fn short_name(oid: &ObjectIdentifier) -> Option<&'static str> {
     Some(match oid.to_string().as_str() {
