@@ -51,14 +51,14 @@ pub(crate) fn load_bundle(
             index,
             problem,
         })?;
-        let cert = Certificate::from_ber(&der, limits.max_nesting_depth).map_err(|problem| {
-            Error::BadCertificate {
+        let cert = Certificate::from_ber_with_depth(&der, limits.max_nesting_depth).map_err(
+            |problem| Error::BadCertificate {
                 role,
                 origin: origin_owned(),
                 index,
                 problem,
-            }
-        })?;
+            },
+        )?;
         if certs.len() == limits.max_certificates {
             return Err(Error::TooManyCertificates {
                 role,
@@ -69,15 +69,19 @@ pub(crate) fn load_bundle(
         certs.push(cert);
     }
     if !saw_pem && role == FileRole::Certfile && bytes.first() == Some(&0x30) {
-        let der = crate::asn1::split_tlv(bytes)
-            .map(|(t, _)| t.raw)
+        // One BER or DER certificate, as d2i_X509 reads it; bytes after it
+        // are ignored.
+        let first = crate::ber::Element::first(bytes, limits.max_nesting_depth)
+            .map(|e| e.raw)
             .unwrap_or(bytes);
-        let cert = Certificate::from_der(der).map_err(|problem| Error::BadCertificate {
-            role,
-            origin: origin_owned(),
-            index: 1,
-            problem,
-        })?;
+        let cert = Certificate::from_ber_with_depth(first, limits.max_nesting_depth).map_err(
+            |problem| Error::BadCertificate {
+                role,
+                origin: origin_owned(),
+                index: 1,
+                problem,
+            },
+        )?;
         certs.push(cert);
     }
     if certs.is_empty() {
@@ -87,4 +91,30 @@ pub(crate) fn load_bundle(
         });
     }
     Ok(certs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// P19c's certificate: its TBSCertificate is BER, signed as received.
+    const BER_CERT_PEM: &[u8] =
+        include_bytes!("../tests/data/scenarios/P19c-ber-certfile-signed-ber/certfile.pem");
+
+    #[test]
+    fn a_binary_certfile_may_be_ber_and_is_read_as_received() {
+        let pem_cert = load_bundle(BER_CERT_PEM, FileRole::Certfile, "pem", &Limits::default())
+            .unwrap()
+            .remove(0);
+        let block = pem::blocks(BER_CERT_PEM).next().unwrap();
+        let mut binary = block.body.unwrap();
+        binary.extend_from_slice(b"\0trailing");
+        let certs = load_bundle(&binary, FileRole::Certfile, "binary", &Limits::default()).unwrap();
+        assert_eq!(certs, [pem_cert]);
+        // The CAfile is PEM only.
+        assert!(matches!(
+            load_bundle(&binary, FileRole::Cafile, "binary", &Limits::default()),
+            Err(Error::NoCertificates { .. })
+        ));
+    }
 }

@@ -88,10 +88,19 @@ impl Certificate {
     }
 
     /// Parses one BER or DER certificate (exactly `ber`, no trailing bytes),
-    /// as `d2i_X509` reads it: BER is normalised, and the TBSCertificate is
-    /// kept as received for the signature check. Nesting deeper than
-    /// `max_depth` is an error.
-    pub(crate) fn from_ber(ber: &[u8], max_depth: usize) -> Result<Self, Asn1Error> {
+    /// as OpenSSL's `d2i_X509` reads it and as cmsverify reads certificate
+    /// files: BER is normalised, and the TBSCertificate is kept as received,
+    /// since the issuer's signature covers those bytes.
+    ///
+    /// # Errors
+    /// The bytes are not a structurally valid X.509 certificate, or nest
+    /// deeper than [`Limits::max_nesting_depth`](crate::Limits) allows by default.
+    pub fn from_ber(ber: &[u8]) -> Result<Self, Asn1Error> {
+        Self::from_ber_with_depth(ber, crate::Limits::default().max_nesting_depth)
+    }
+
+    /// [`Certificate::from_ber`] with the nesting limit `max_depth`.
+    pub(crate) fn from_ber_with_depth(ber: &[u8], max_depth: usize) -> Result<Self, Asn1Error> {
         let element = crate::ber::Element::first(ber, max_depth)?;
         if element.raw.len() != ber.len() {
             return Err(Asn1Error::TrailingData);
@@ -561,7 +570,7 @@ mod tests {
     #[test]
     fn ber_certificates_keep_the_received_tbs() {
         let (ber, der) = ber_and_der();
-        let from_ber = Certificate::from_ber(&ber, 16).unwrap();
+        let from_ber = Certificate::from_ber_with_depth(&ber, 16).unwrap();
         let from_der = Certificate::from_der(&der).unwrap();
         assert_eq!(from_ber.der(), from_der.der());
         assert_eq!(
@@ -573,11 +582,14 @@ mod tests {
         assert_ne!(from_ber, from_der);
         assert_ne!(from_ber.fingerprint(), from_der.fingerprint());
         // DER stays DER, and trailing bytes are refused.
-        assert_eq!(Certificate::from_ber(&der, 16).unwrap(), from_der);
+        assert_eq!(
+            Certificate::from_ber_with_depth(&der, 16).unwrap(),
+            from_der
+        );
         let mut trailing = der.clone();
         trailing.push(0);
         assert_eq!(
-            Certificate::from_ber(&trailing, 16).unwrap_err(),
+            Certificate::from_ber_with_depth(&trailing, 16).unwrap_err(),
             Asn1Error::TrailingData
         );
     }

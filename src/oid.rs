@@ -183,6 +183,11 @@ pub(crate) fn describe(value: &[u8]) -> String {
         (&EXT_KEY_USAGE, "extendedKeyUsage"),
         (&NAME_CONSTRAINTS, "nameConstraints"),
         (&NETSCAPE_CERT_TYPE, "nsCertType"),
+        (&SUBJECT_ALT_NAME, "subjectAltName"),
+        (&CRL_DISTRIBUTION_POINTS, "cRLDistributionPoints"),
+        (&IP_ADDR_BLOCKS, "ipAddrBlocks"),
+        (&AS_IDENTIFIERS, "ASIdentifiers"),
+        (&PROXY_CERT_INFO, "proxyCertInfo"),
     ];
     known.iter().find(|(oid, _)| is(value, oid)).map_or_else(
         || dotted(value),

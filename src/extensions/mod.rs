@@ -114,6 +114,7 @@ pub(crate) struct NameConstraints {
 
 /// An extension that makes the certificate unusable.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct InvalidExtension {
     /// The extension's OID, readable.
     pub extension: String,
@@ -179,6 +180,10 @@ const CACHED: [&const_oid::ObjectIdentifier; 12] = [
 
 type Decoded<T> = Result<T, ExtensionProblem>;
 
+/// Nesting allowed inside an extension value (OpenSSL's decoder stops at
+/// `ASN1_MAX_CONSTRUCTED_NEST`, 30).
+const VALUE_NESTING: usize = 30;
+
 /// Any structural error in a value is [`ExtensionProblem::Malformed`].
 impl From<Asn1Error> for ExtensionProblem {
     fn from(_: Asn1Error) -> Self {
@@ -235,10 +240,15 @@ impl Extensions {
     }
 
     fn decode(&mut self, id: &[u8], value: &[u8]) -> Decoded<()> {
-        // The first element; OpenSSL ignores what follows it.
+        if !CACHED.iter().any(|o| oid::is(id, o)) {
+            return Ok(());
+        }
+        // OpenSSL's decoder takes BER inside the value, and only its first
+        // element: what follows is ignored (normalize keeps the first).
+        let value = crate::ber::normalize(value, VALUE_NESTING)?;
         let one = |tag_: u8| {
-            asn1::split_tlv(value)
-                .and_then(|(t, _)| t.expect(tag_))
+            asn1::parse_one(&value)
+                .and_then(|t| t.expect(tag_))
                 .map_err(ExtensionProblem::from)
         };
         if oid::is(id, &oid::BASIC_CONSTRAINTS) {

@@ -84,6 +84,14 @@ fn values_are_read_as_openssl_reads_them() {
     )]);
     assert_eq!(e.key_usage, Some(ku::DIGITAL_SIGNATURE));
     assert!(e.invalid.is_none());
+    // BER inside the value is decoded (indefinite and non-minimal lengths).
+    let e = parse(&[ext(
+        &oid::EXT_KEY_USAGE,
+        false,
+        &[0x30, 0x80, 0x06, 0x81, 0x01, 0x2B, 0x00, 0x00],
+    )]);
+    assert_eq!(e.ext_key_usage, Some(vec![vec![0x2B]]));
+    assert!(e.invalid.is_none());
     // A BIT STRING of no octets may still declare unused bits.
     let e = parse(&[ext(&oid::NETSCAPE_CERT_TYPE, false, &[0x03, 0x01, 0x07])]);
     assert_eq!((e.ns_cert_type, e.invalid), (Some(0), None));

@@ -1523,6 +1523,10 @@ scenario("P18d-eku-bad-oid", "parity", "leaf extKeyUsage holding an OID whose su
 scenario("P18e-bc-boolean-long", "parity", "intermediate basicConstraints cA BOOLEAN of two octets")(
     lambda: ext_inter([], bc_value=seq(tlv(0x01, b"\xff\xff"))))
 
+scenario("P18f-eku-ber-value", "parity", "leaf extKeyUsage value with an indefinite-length SEQUENCE (BER inside the extension)")(
+    lambda: basic(leaf(cn="BER EKU Signer", eku_names=None,
+                       extra=[ext("eku", b"\x30\x80" + oid(OIDS["emailProtection"]) + b"\x00\x00")])))
+
 # ---------------------------------------------------------------- OpenSSL parity: BER certificates (P19)
 # d2i_X509 keeps the received encoding of TBSCertificate (ASN1_SEQUENCE_enc)
 # and X509_verify checks the signature over it, not over a DER re-encoding.

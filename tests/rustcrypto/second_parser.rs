@@ -118,7 +118,7 @@ impl Oracle {
             kind: "certificate",
             location,
             der: der_verdict::<x509_cert::Certificate>(der, |_, _| true),
-            cmsverify: accept(cmsverify::Certificate::from_der(der).is_ok()),
+            cmsverify: accept(cmsverify::Certificate::from_ber(der).is_ok()),
             openssl: accept(openssl_reads(&["x509", "-inform", "DER", "-noout"], der)),
         });
     }
