@@ -54,6 +54,16 @@ pub enum Asn1Error {
     BadValue,
     /// Bytes remain after the last element of a structure.
     TrailingData,
+    /// A name's string value cannot be converted to UTF-8, which OpenSSL
+    /// does when it decodes a name (`x509_name_canon()` calls
+    /// `ASN1_STRING_to_UTF8()`): invalid UTF-8, a BMPString holding a UTF-16
+    /// surrogate (OpenSSL reads BMPStrings as UCS-2), a UniversalString
+    /// character outside Unicode, or a length not a multiple of the width.
+    BadString,
+    /// A name attribute's value has a type OpenSSL does not accept in names
+    /// (its `ASN1_PRINTABLE` set): e.g. a VisibleString, an INTEGER or a
+    /// UTCTime. The tag found.
+    NameValueType(u8),
 }
 
 impl std::fmt::Display for Asn1Error {
@@ -68,6 +78,13 @@ impl std::fmt::Display for Asn1Error {
             Self::TooDeep => f.write_str("elements are nested too deeply"),
             Self::BadValue => f.write_str("an element's value is malformed"),
             Self::TrailingData => f.write_str("unexpected data after the last element"),
+            Self::BadString => f.write_str(
+                "a name holds a string that cannot be converted to UTF-8 (invalid UTF-8, a UTF-16 surrogate in a BMPString, or a bad length)",
+            ),
+            Self::NameValueType(found) => write!(
+                f,
+                "a name attribute's value has tag 0x{found:02x}, a type OpenSSL does not accept in names"
+            ),
         }
     }
 }

@@ -95,7 +95,7 @@ pub use content::ContentMode;
 pub use decode::InputForm;
 pub use error::{
     AttributeProblem, CertProblem, CertRole, Error, ErrorClass, ExtensionProblem, FileRole,
-    NotCaReason, PemProblem, PurposeProblem, Result, TokenProblem,
+    NameSyntax, NotCaReason, PemProblem, PurposeProblem, Result, TokenProblem,
 };
 pub use extensions::InvalidExtension;
 pub use files::ReloadingVerifier;

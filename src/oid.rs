@@ -100,6 +100,22 @@ oids! {
     // Name attributes
     AT_COMMON_NAME = "2.5.4.3";
     AT_EMAIL_ADDRESS = "1.2.840.113549.1.9.1";
+
+    // otherName forms
+    ON_SMTP_UTF8_MAILBOX = "1.3.6.1.5.5.7.8.9";
+}
+
+/// Whether OpenSSL decodes these OBJECT IDENTIFIER content octets
+/// (`ossl_c2i_ASN1_OBJECT()`): not empty, the last octet ends a
+/// subidentifier (high bit clear), and no subidentifier starts with 0x80
+/// (a non-minimal encoding).
+pub(crate) fn is_valid_encoding(value: &[u8]) -> bool {
+    let ends_well = value.last().is_some_and(|&b| b & 0x80 == 0);
+    let padded = value
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| b == 0x80 && (i == 0 || value.get(i - 1).is_some_and(|&p| p & 0x80 == 0)));
+    ends_well && !padded
 }
 
 /// True when the DER content bytes `value` encode `oid`.
@@ -177,4 +193,20 @@ pub(crate) fn describe(value: &[u8]) -> String {
         || dotted(value),
         |(_, name)| format!("{name} ({})", dotted(value)),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn oid_encodings_openssl_decodes() {
+        assert!(is_valid_encoding(&[0x55, 0x04, 0x03]));
+        assert!(is_valid_encoding(&[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D]));
+        assert!(is_valid_encoding(&[0x2A, 0x81, 0x80, 0x01]));
+        assert!(!is_valid_encoding(&[]));
+        assert!(!is_valid_encoding(&[0x55, 0x04, 0x83]));
+        assert!(!is_valid_encoding(&[0x55, 0x80, 0x04]));
+        assert!(!is_valid_encoding(&[0x80, 0x01]));
+    }
 }

@@ -14,8 +14,8 @@ mod problems;
 pub use class::ErrorClass;
 
 pub use problems::{
-    AttributeProblem, CertProblem, CertRole, ExtensionProblem, FileRole, NotCaReason, PemProblem,
-    PurposeProblem, TokenProblem,
+    AttributeProblem, CertProblem, CertRole, ExtensionProblem, FileRole, NameSyntax, NotCaReason,
+    PemProblem, PurposeProblem, TokenProblem,
 };
 
 use crate::asn1::Asn1Error;
@@ -343,6 +343,8 @@ impl Error {
                 | CertProblem::IssuerKey(_)
                 | CertProblem::NameConstraint { .. }
                 | CertProblem::UnsupportedNameConstraint(_)
+                | CertProblem::UnsupportedNameSyntax { .. }
+                | CertProblem::TooManyNameConstraintChecks { .. }
                 | CertProblem::UnnestedResources { .. }
                 | CertProblem::PathTooLong { .. } => None,
             },
@@ -394,6 +396,8 @@ impl Error {
                 | CertProblem::ProxyCertificate
                 | CertProblem::NameConstraint { .. }
                 | CertProblem::UnsupportedNameConstraint(_)
+                | CertProblem::UnsupportedNameSyntax { .. }
+                | CertProblem::TooManyNameConstraintChecks { .. }
                 | CertProblem::UnnestedResources { .. } => 40,
                 CertProblem::Expired { .. }
                 | CertProblem::NotYetValid { .. }

@@ -142,8 +142,6 @@ pub enum ExtensionProblem {
     EmptyKeyUsage,
     /// basicConstraints with a negative pathLenConstraint.
     NegativePathLength,
-    /// An e-mail address or DNS name (IA5String) with a non-ASCII byte.
-    NonAsciiName,
     /// A CRL distribution point naming neither a distributionPoint nor a
     /// cRLIssuer (OpenSSL's `setup_dp()`).
     EmptyDistributionPoint,
@@ -161,7 +159,6 @@ impl fmt::Display for ExtensionProblem {
             Self::Malformed => "its value does not decode",
             Self::EmptyKeyUsage => "no key usage bit is set",
             Self::NegativePathLength => "its pathLenConstraint is negative",
-            Self::NonAsciiName => "a name in it holds a non-ASCII byte",
             Self::EmptyDistributionPoint => {
                 "a distribution point names neither a distributionPoint nor a cRLIssuer"
             }
@@ -263,6 +260,55 @@ impl fmt::Display for NotCaReason {
     }
 }
 
+/// Why a name cannot be compared with a CA's name constraints: where OpenSSL's
+/// `NAME_CONSTRAINTS_check()` and `NAME_CONSTRAINTS_check_CN()` stop with
+/// "unsupported or invalid name syntax" (`X509_V_ERR_UNSUPPORTED_NAME_SYNTAX`),
+/// or with an error of their own (noted), the path fails whichever subtree,
+/// permitted or excluded, was being compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NameSyntax {
+    /// A subject emailAddress attribute that is not an IA5String (checked
+    /// under any name constraints, of whatever form).
+    EmailAddressNotIa5,
+    /// An e-mail address without '@', compared with an rfc822Name constraint.
+    NoAtSign,
+    /// A NUL byte in a local part compared with a constraint's local part.
+    NulInLocalPart,
+    /// An rfc822Name constraint holding a NUL byte, compared with an
+    /// SmtpUTF8Mailbox (`nc_email_eai()`).
+    NulInConstraint,
+    /// An otherName SmtpUTF8Mailbox whose value is not a UTF8String.
+    SmtpUtf8MailboxNotUtf8String,
+    /// An rfc822Name constraint that does not convert to U-labels for an
+    /// SmtpUTF8Mailbox: an `xn--` label that is not valid punycode, or a
+    /// result over 255 bytes (`ossl_a2ulabel()` fails; OpenSSL reports
+    /// "unspecified certificate verification error").
+    ConstraintNotConvertible,
+    /// The signer's commonName, checked as a host name because the signer has
+    /// no DNS name, holds a NUL byte before its end (`cn2dnsid()`).
+    NulInCommonName,
+    /// The signer's commonName, checked because the signer has no DNS name,
+    /// has a type without a UTF-8 form, such as a BIT STRING (OpenSSL's
+    /// `ASN1_STRING_to_UTF8()` fails and verification stops).
+    CommonNameNotText,
+}
+
+impl fmt::Display for NameSyntax {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::EmailAddressNotIa5 => "a subject emailAddress must be an IA5String",
+            Self::NoAtSign => "an e-mail address without '@' cannot be matched with an rfc822Name constraint",
+            Self::NulInLocalPart => "a local part holding a NUL byte cannot be compared",
+            Self::NulInConstraint => "an rfc822Name constraint holding a NUL byte cannot be compared with an SmtpUTF8Mailbox",
+            Self::SmtpUtf8MailboxNotUtf8String => "an SmtpUTF8Mailbox must be a UTF8String",
+            Self::ConstraintNotConvertible => "an rfc822Name constraint does not convert to U-labels (bad punycode, or longer than 255 bytes)",
+            Self::NulInCommonName => "a commonName holding a NUL byte before its end cannot be checked as a host name",
+            Self::CommonNameNotText => "a commonName of a type without text cannot be checked as a host name",
+        })
+    }
+}
+
 /// A check a certificate on the path failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -328,6 +374,22 @@ pub enum CertProblem {
     },
     /// A CA carries a name constraint of a form cmsverify does not evaluate.
     UnsupportedNameConstraint(&'static str),
+    /// A name of the certificate cannot be compared with a CA's name
+    /// constraints (OpenSSL: "unsupported or invalid name syntax").
+    UnsupportedNameSyntax {
+        /// The name.
+        name: String,
+        /// Why it cannot be compared.
+        reason: NameSyntax,
+    },
+    /// The certificate's names times a CA's name constraints exceed what
+    /// OpenSSL compares (`NAME_CHECK_MAX`, 2^20, in `NAME_CONSTRAINTS_check()`).
+    TooManyNameConstraintChecks {
+        /// Subject attributes plus subjectAltNames.
+        names: usize,
+        /// Permitted plus excluded subtrees of the CA.
+        constraints: usize,
+    },
     /// RFC 3779 resources the signer claims are not listed by a certificate
     /// above it, or the anchor inherits them (OpenSSL's
     /// `X509_V_ERR_UNNESTED_RESOURCE`).
@@ -388,6 +450,14 @@ impl fmt::Display for CertProblem {
             Self::UnsupportedNameConstraint(form) => write!(
                 f,
                 "has a name constraint of form {form}, which cmsverify does not evaluate (fails closed)"
+            ),
+            Self::UnsupportedNameSyntax { name, reason } => write!(
+                f,
+                "has the name {name}, which cannot be checked against a CA's name constraints: {reason}"
+            ),
+            Self::TooManyNameConstraintChecks { names, constraints } => write!(
+                f,
+                "has {names} names and a CA above it {constraints} name constraints, more pairs than OpenSSL compares (2^20)"
             ),
             Self::UnnestedResources { extension } => write!(
                 f,

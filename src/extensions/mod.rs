@@ -86,14 +86,21 @@ pub(crate) struct AuthorityKeyId {
 /// The `GeneralName` forms name constraints are applied to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum GeneralName {
-    /// An e-mail address, as bytes: a subject's emailAddress may hold any.
+    /// An e-mail address, as bytes: OpenSSL does not check that an
+    /// IA5String is ASCII, and a subject's emailAddress may hold any.
     Rfc822(Vec<u8>),
-    Dns(String),
-    /// Canonical encoding (see [`name::canonical`]) and display form.
-    Directory {
-        canonical: Vec<u8>,
-        display: String,
+    /// A DNS name, as bytes (an IA5String, not checked to be ASCII).
+    Dns(Vec<u8>),
+    /// An otherName SmtpUTF8Mailbox (RFC 9598): an e-mail address, matched
+    /// against rfc822Name constraints (OpenSSL's `nc_email_eai()`).
+    SmtpUtf8Mailbox {
+        /// Whether the value is a UTF8String, the only type OpenSSL compares.
+        utf8: bool,
+        /// The value's content octets.
+        value: Vec<u8>,
     },
+    /// Canonical encoding (see [`name::canonical`]) and display form.
+    Directory { canonical: Vec<u8>, display: String },
     /// Any other form, by its ASN.1 name.
     Other(&'static str),
 }
@@ -349,18 +356,52 @@ fn authority_key_id(seq: Tlv<'_>) -> Decoded<AuthorityKeyId> {
     Ok(akid)
 }
 
-fn ia5(value: &[u8]) -> Decoded<String> {
-    if value.is_ascii() {
-        Ok(String::from_utf8_lossy(value).into_owned())
-    } else {
-        Err(ExtensionProblem::NonAsciiName)
+/// `OtherName ::= SEQUENCE { type-id OID, value [0] EXPLICIT ANY }`, as
+/// OpenSSL's `GENERAL_NAME` template decodes it.
+fn other_name(tlv: Tlv<'_>) -> Decoded<GeneralName> {
+    let mut r = tlv.reader();
+    let type_id = r.expect(tag::OID)?;
+    if !oid::is_valid_encoding(type_id.value) {
+        return Err(ExtensionProblem::Malformed);
     }
+    let wrapper = r.expect(tag::ctx_cons(0))?;
+    r.finish()?;
+    let value = asn1::parse_one(wrapper.value)?;
+    Ok(if oid::is(type_id.value, &oid::ON_SMTP_UTF8_MAILBOX) {
+        // A UTF8String, primitive or constructed (collected), is compared.
+        let utf8 = value.tag & 0xDF == name::UTF8;
+        GeneralName::SmtpUtf8Mailbox {
+            utf8,
+            value: if utf8 {
+                name::string_contents(value)?.into_owned()
+            } else {
+                value.value.to_vec()
+            },
+        }
+    } else {
+        GeneralName::Other("otherName")
+    })
+}
+
+/// `EDIPartyName ::= SEQUENCE { nameAssigner [0] DirectoryString OPTIONAL,
+/// partyName [1] DirectoryString }`, explicitly tagged as OpenSSL has it.
+fn edi_party_name(tlv: Tlv<'_>) -> Decoded<GeneralName> {
+    let mut r = tlv.reader();
+    if let Some(assigner) = r.optional(tag::ctx_cons(0))? {
+        name::directory_string(asn1::parse_one(assigner.value)?)?;
+    }
+    name::directory_string(asn1::parse_one(r.expect(tag::ctx_cons(1))?.value)?)?;
+    r.finish()?;
+    Ok(GeneralName::Other("ediPartyName"))
 }
 
 fn general_name(tlv: Tlv<'_>) -> Decoded<GeneralName> {
+    // IA5String contents are not checked, OpenSSL's decoder does not; the
+    // IMPLICIT strings may be constructed (collected).
+    let string = |t: Tlv<'_>| name::string_contents(t).map(std::borrow::Cow::into_owned);
     Ok(match tlv.tag {
-        0x81 => GeneralName::Rfc822(ia5(tlv.value)?.into_bytes()),
-        0x82 => GeneralName::Dns(ia5(tlv.value)?),
+        0x81 | 0xA1 => GeneralName::Rfc822(string(tlv)?),
+        0x82 | 0xA2 => GeneralName::Dns(string(tlv)?),
         0xA4 => {
             let inner = asn1::parse_one(tlv.value)?;
             let canonical = name::canonical(inner.raw)?;
@@ -369,12 +410,18 @@ fn general_name(tlv: Tlv<'_>) -> Decoded<GeneralName> {
                 display: name::display(inner.raw),
             }
         }
-        0xA0 => GeneralName::Other("otherName"),
+        0xA0 => other_name(tlv)?,
         0xA3 => GeneralName::Other("x400Address"),
-        0xA5 => GeneralName::Other("ediPartyName"),
-        0x86 => GeneralName::Other("uniformResourceIdentifier"),
-        0x87 => GeneralName::Other("iPAddress"),
-        0x88 => GeneralName::Other("registeredID"),
+        0xA5 => edi_party_name(tlv)?,
+        0x86 | 0xA6 => {
+            string(tlv)?;
+            GeneralName::Other("uniformResourceIdentifier")
+        }
+        0x87 | 0xA7 => {
+            string(tlv)?;
+            GeneralName::Other("iPAddress")
+        }
+        0x88 if oid::is_valid_encoding(tlv.value) => GeneralName::Other("registeredID"),
         _ => return Err(ExtensionProblem::Malformed),
     })
 }
@@ -389,10 +436,13 @@ fn subtrees(value: &[u8]) -> Decoded<Vec<GeneralName>> {
             let subtree = subtree.and_then(|s| s.expect(tag::SEQUENCE))?;
             let mut r = subtree.reader();
             let base = general_name(r.any()?)?;
-            if r.is_empty() {
+            let minimum = r.optional(tag::ctx_prim(0))?;
+            // nc_minmax_valid(): a minimum of 0 (DER: 80 01 00) is accepted;
+            // another minimum or any maximum is refused when compared
+            // (X509_V_ERR_SUBTREE_MINMAX), which cmsverify does up front.
+            if r.is_empty() && minimum.is_none_or(|m| m.value == [0]) {
                 Ok(base)
             } else {
-                // minimum/maximum: OpenSSL refuses them (X509_V_ERR_SUBTREE_MINMAX).
                 Ok(GeneralName::Other("subtree with minimum/maximum"))
             }
         })

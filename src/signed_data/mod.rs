@@ -285,7 +285,7 @@ impl<'a> SignerInfo<'a> {
         let sid = match sid.tag {
             tag::SEQUENCE => {
                 let mut s = sid.reader();
-                let issuer = s.expect(tag::SEQUENCE)?.raw;
+                let issuer = crate::name::decodable(s.expect(tag::SEQUENCE)?.raw)?;
                 let serial = s.expect(tag::INTEGER)?.value;
                 s.finish()?;
                 SignerId::IssuerSerial { issuer, serial }

@@ -30,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import types
 from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes, serialization
@@ -1144,6 +1145,163 @@ def system_root_forgery():
              extra_files={"ssl_cert_dir/public-root.pem": public_root.pem()})
 scenario("diff-system-root-forgery", "difference", "signer embedded, issued by a root only in the system cert dir (OpenSSL trusts it)")(
     system_root_forgery)
+
+# ---------------------------------------------------------------- names and name constraints (NC, NM)
+# OpenSSL 3.0 parity on names: name constraints as v3_ncons.c applies them
+# (SmtpUTF8Mailbox otherNames, commonNames as host names per cn2dnsid(),
+# "unsupported or invalid name syntax", empty RDNs), and names as
+# x_name.c decodes and canonicalises them (empty RDNs, string types,
+# BMPStrings read as UCS-2, IA5Strings not checked to be ASCII).
+
+def raw_name(*rdns):
+    """raw_name([("O", 0x0C, b"x")], [], ...) -> DER Name; [] is an empty RDN (SET {})."""
+    return seq(*[set_(*[seq(oid(OIDS.get(k, k)), tlv(t, v)) for k, t, v in rdn]) for rdn in rdns])
+
+DNS = lambda d: tlv(0x82, d if isinstance(d, bytes) else d.encode())
+SMTP_UTF8 = "1.3.6.1.5.5.7.8.9"
+def smtp_utf8(address, value_tag=0x0C):
+    """otherName SmtpUTF8Mailbox (RFC 9598): [0] { type-id, [0] EXPLICIT value }."""
+    return tlv(0xA0, oid(SMTP_UTF8) + ctx(0, tlv(value_tag, address.encode())))
+
+CONSTRAINED_O = [("O", 0x0C, b"Constrained")]
+
+def constrained_crafted(permitted=(), excluded=(), leaf_name=None, leaf_sans=()):
+    """As constrained(), with a message assembled here (the leaf need not load in OpenSSL)."""
+    k = Key()
+    nc = seq(ctx(0, b"".join(seq(g) for g in permitted)) if permitted else b"",
+             ctx(1, b"".join(seq(g) for g in excluded)) if excluded else b"")
+    root = Cert(name(("O", "Constrained"), ("CN", "Constrained Root")), k, exts=ca_exts(k, extra=[ext("nc", nc, True)]))
+    lk = Key()
+    extra = [ext("san", seq(*leaf_sans))] if leaf_sans else []
+    lc = Cert(leaf_name, lk, root, exts=leaf_exts(lk, k, extra=extra))
+    return S(pem_wrap(signed_data([Signer(lc)])), lc.pem(), root.pem())
+
+scenario("NC01-smtputf8-excluded", "names", "root excludes email example.com; leaf SAN otherName SmtpUTF8Mailbox 用户@example.com")(
+    lambda: constrained(excluded=[EMAIL("example.com")], leaf_sans=[smtp_utf8("用户@example.com")]))
+scenario("NC01b-smtputf8-permitted", "names", "root permits email example.com; leaf SAN SmtpUTF8Mailbox 用户@example.com")(
+    lambda: constrained(permitted=[EMAIL("example.com")], leaf_sans=[smtp_utf8("用户@example.com")]))
+scenario("NC01c-smtputf8-dot-permitted", "names", "root permits email .example.com; SmtpUTF8Mailbox 用户@sub.example.com (3.0 compares with ..example.com)")(
+    lambda: constrained(permitted=[EMAIL(".example.com")], leaf_sans=[smtp_utf8("用户@sub.example.com")]))
+scenario("NC01d-smtputf8-ia5-value", "names", "root permits email example.com; SmtpUTF8Mailbox whose value is an IA5String")(
+    lambda: constrained(permitted=[EMAIL("example.com")], leaf_sans=[smtp_utf8("a@example.com", 0x16)]))
+scenario("NC01e-smtputf8-alabel-permitted", "names", "root permits email xn--bcher-kva.example; SmtpUTF8Mailbox a@bücher.example")(
+    lambda: constrained(permitted=[EMAIL("xn--bcher-kva.example")], leaf_sans=[smtp_utf8("a@bücher.example")]))
+scenario("NC01f-smtputf8-bad-punycode", "names", "root excludes email xn---.example; SmtpUTF8Mailbox a@example.org (the constraint does not convert)")(
+    lambda: constrained(excluded=[EMAIL("xn---.example")], leaf_sans=[smtp_utf8("a@example.org")]))
+
+def cn_leaf(cn_tag, cn_value, sans=(), excluded=(DNS("example.com"),)):
+    return constrained(excluded=list(excluded), leaf_sans=list(sans),
+                       leaf_name=raw_name(CONSTRAINED_O, [("CN", cn_tag, cn_value)]))
+scenario("NC02-cn-underscore-excluded", "names", "root excludes DNS example.com; leaf without SANs, CN a_b.example.com")(
+    lambda: cn_leaf(0x0C, b"a_b.example.com"))
+scenario("NC02b-cn-trailing-nul-excluded", "names", "root excludes DNS example.com; leaf CN host.example.com followed by two NULs")(
+    lambda: cn_leaf(0x0C, b"host.example.com\0\0"))
+scenario("NC02c-cn-embedded-nul", "names", "root excludes DNS example.com; leaf CN host\\0.example.org (embedded NUL)")(
+    lambda: cn_leaf(0x0C, b"host\0.example.org"))
+scenario("NC02d-cn-with-dns-san", "names", "root excludes DNS example.com; leaf CN a.example.com but a DNS SAN ok.example.org (CN not checked)")(
+    lambda: cn_leaf(0x0C, b"a.example.com", sans=[DNS("ok.example.org")]))
+scenario("NC02e-cn-bmp-excluded", "names", "root excludes DNS example.com; leaf CN host.example.com as a BMPString")(
+    lambda: cn_leaf(0x1E, "host.example.com".encode("utf-16-be")))
+scenario("NC02f-cn-single-label", "names", "root excludes DNS example.com; leaf CN example_com (one label: no host name)")(
+    lambda: cn_leaf(0x0C, b"example_com"))
+scenario("NC02g-cn-bit-string", "names", "root with a DNS constraint; leaf without SANs whose CN is a BIT STRING")(
+    lambda: cn_leaf(0x03, b"\x00a.b"))
+
+scenario("NC03-emailaddress-utf8", "names", "root permits DirName O=Constrained; leaf subject emailAddress as a UTF8String")(
+    lambda: constrained(permitted=[DIRNAME(name(("O", "Constrained")))],
+                        leaf_name=raw_name(CONSTRAINED_O, [("email", 0x0C, b"a@example.com")])))
+scenario("NC03b-rfc822-no-at-sign", "names", "root permits email example.com; leaf SAN rfc822Name without '@'")(
+    lambda: constrained(permitted=[EMAIL("example.com")], leaf_sans=[EMAIL("nobody")]))
+
+scenario("NC04-dirname-excluded-empty-rdn", "names", "root excludes DirName O=Constrained; leaf subject starts with an empty RDN")(
+    lambda: constrained(excluded=[DIRNAME(name(("O", "Constrained")))],
+                        leaf_name=raw_name([], CONSTRAINED_O, [("CN", 0x0C, b"Signer")])))
+scenario("NC04b-dirname-permitted-empty-rdns", "names", "root permits DirName O=Constrained; leaf subject O=Constrained, {}, CN=Signer, {}")(
+    lambda: constrained(permitted=[DIRNAME(name(("O", "Constrained")))],
+                        leaf_name=raw_name(CONSTRAINED_O, [], [("CN", 0x0C, b"Signer")], [])))
+scenario("NC04c-dirname-excluded-constructed-string", "names", "root excludes DirName O=Constrained; leaf O is a constructed UTF8String")(
+    lambda: constrained_crafted(excluded=[DIRNAME(name(("O", "Constrained")))],
+                                leaf_name=raw_name([("O", 0x2C, tlv(0x0C, b"Constr") + tlv(0x0C, b"ained"))],
+                                                   [("CN", 0x0C, b"Signer")])))
+
+def issuer_trailing_empty_rdn():
+    """NM01: the leaf names its issuer as the root's subject plus an empty RDN."""
+    fake = types.SimpleNamespace(subject=seq(*split_rdns(ROOT.subject), set_()), key=ROOT_KEY)
+    k = Key()
+    return basic(Cert(name(("CN", "Empty RDN Issuer Signer")), k, fake, exts=leaf_exts(k, ROOT_KEY)))
+
+def split_rdns(name_der):
+    """The RDN TLVs of a DER Name."""
+    body, out = name_der[2:] if name_der[1] < 0x80 else name_der[2 + (name_der[1] & 0x7F):], []
+    while body:
+        n = body[1]
+        assert n < 0x80
+        out.append(body[:2 + n])
+        body = body[2 + n:]
+    return out
+
+def odd_name_signer(subject, embed=False):
+    """A signer whose subject OpenSSL cannot decode: the message is assembled here."""
+    k = Key()
+    c = Cert(subject, k, ROOT, exts=leaf_exts(k, ROOT_KEY))
+    msg = signed_data([Signer(c)], certs=[c] if embed else ())
+    return S(pem_wrap(msg), ROOT.pem() if embed else c.pem(), ROOT.pem())
+
+SURROGATE_PAIR_CN = [("CN", 0x1E, "Signer \U0001F600".encode("utf-16-be"))]
+scenario("NM01-issuer-trailing-empty-rdn", "names", "leaf's issuer is the root's subject followed by an empty RDN")(
+    issuer_trailing_empty_rdn)
+scenario("NM02-ia5-san-non-ascii", "names", "leaf SAN rfc822Name holding a non-ASCII byte (no name constraints)")(
+    lambda: basic(leaf(cn="Non-ASCII SAN Signer", extra=[ext("san", seq(tlv(0x81, b"al\xe9@example.com")))])))
+scenario("NM02b-dns-san-non-ascii-excluded", "names", "root excludes DNS example.com; leaf SAN DNS \\xe9.example.com")(
+    lambda: constrained(excluded=[DNS("example.com")], leaf_sans=[DNS(b"\xe9.example.com")]))
+scenario("NM03-bmp-surrogate-pair-certfile", "names", "certfile signer whose CN is a BMPString with a UTF-16 surrogate pair")(
+    lambda: odd_name_signer(raw_name(SURROGATE_PAIR_CN)))
+scenario("NM03b-bmp-surrogate-pair-embedded", "names", "embedded signer whose CN is a BMPString with a UTF-16 surrogate pair")(
+    lambda: odd_name_signer(raw_name(SURROGATE_PAIR_CN), embed=True))
+scenario("NM04-visiblestring-name", "names", "certfile signer whose O is a VisibleString (not an ASN1_PRINTABLE type)")(
+    lambda: odd_name_signer(raw_name([("O", 0x1A, b"Visible")], [("CN", 0x0C, b"Signer")])))
+scenario("NM05-sid-issuer-visiblestring", "names", "SignerInfo issuerAndSerialNumber names an issuer with a VisibleString (OpenSSL cannot decode the message)")(
+    lambda: S(pem_wrap(fix_lengths(c := leaf(cn="VisibleString Sid Signer"), raw_name([("O", 0x1A, b"cmsverify tests")])) ), c.pem(), ROOT.pem()))
+scenario("NM05b-sid-issuer-trailing-empty-rdn", "names", "SignerInfo issuerAndSerialNumber names the root with a trailing empty RDN")(
+    lambda: S(pem_wrap(fix_lengths(c := leaf(cn="Empty RDN Sid Signer"), seq(*split_rdns(ROOT.subject), set_()))), c.pem(), ROOT.pem()))
+scenario("NM06-san-othername-no-value", "names", "leaf SAN otherName with a type-id and no [0] value (the SAN does not decode)")(
+    lambda: basic(leaf(cn="Malformed otherName Signer", extra=[ext("san", seq(tlv(0xA0, oid("1.2.3.4"))))])))
+scenario("NM06b-san-othername-unknown-type", "names", "root with an email constraint; leaf SAN otherName of type 1.2.3.4 (not compared)")(
+    lambda: constrained(permitted=[EMAIL("example.com")], leaf_sans=[tlv(0xA0, oid("1.2.3.4") + ctx(0, tlv(0x0C, b"x")))]))
+
+def constrained_subtree(permitted_subtree, leaf_name=None):
+    """A root whose permitted subtree is given whole (base plus minimum/maximum)."""
+    k = Key()
+    nc = seq(ctx(0, permitted_subtree))
+    root = Cert(name(("O", "Constrained"), ("CN", "Constrained Root")), k, exts=ca_exts(k, extra=[ext("nc", nc, True)]))
+    lk = Key()
+    lc = Cert(leaf_name or name(("O", "Constrained"), ("CN", "Constrained Signer")), lk, root, exts=leaf_exts(lk, k))
+    return basic(lc, ca=root.pem())
+scenario("NC05-subtree-minimum-zero", "names", "root permits DirName O=Constrained with an explicit minimum 0 (OpenSSL accepts a zero minimum)")(
+    lambda: constrained_subtree(seq(DIRNAME(name(("O", "Constrained"))), tlv(0x80, b"\x00"))))
+scenario("NC05b-subtree-minimum-one", "names", "root permits DirName O=Constrained with minimum 1 (X509_V_ERR_SUBTREE_MINMAX)")(
+    lambda: constrained_subtree(seq(DIRNAME(name(("O", "Constrained"))), tlv(0x80, b"\x01"))))
+scenario("NC05c-subtree-maximum", "names", "root permits DirName O=Constrained with a maximum 5 (X509_V_ERR_SUBTREE_MINMAX)")(
+    lambda: constrained_subtree(seq(DIRNAME(name(("O", "Constrained"))), tlv(0x81, b"\x05"))))
+scenario("diff-nc-subtree-maximum-unused", "difference", "root permits DNS example.com with a maximum; the leaf has no DNS name (OpenSSL never compares it; cmsverify fails closed)")(
+    lambda: constrained_subtree(seq(DNS("example.com"), tlv(0x81, b"\x05"))))
+scenario("NM07-name-oid-padded", "names", "certfile signer whose subject attribute type is an OID with a 0x80-padded subidentifier (OpenSSL cannot decode it)")(
+    lambda: odd_name_signer(seq(set_(seq(tlv(0x06, b"\x55\x80\x04\x03"), tlv(0x0C, b"Padded OID Signer"))))))
+def san_leaf(cn, *items):
+    return basic(leaf(cn=cn, extra=[ext("san", seq(*items))]))
+scenario("NM08-san-registeredid-bad-oid", "names", "leaf SAN registeredID whose OID has a 0x80-padded subidentifier (the SAN does not decode)")(
+    lambda: san_leaf("Bad registeredID Signer", tlv(0x88, b"\x55\x80\x04")))
+scenario("NM08b-san-edipartyname-empty", "names", "leaf SAN ediPartyName without its partyName (the SAN does not decode)")(
+    lambda: san_leaf("Empty ediPartyName Signer", tlv(0xA5, b"")))
+scenario("NM08c-san-edipartyname", "names", "leaf SAN ediPartyName with a nameAssigner and a BMPString partyName")(
+    lambda: san_leaf("ediPartyName Signer", tlv(0xA5, ctx(0, tlv(0x13, b"a")) + ctx(1, tlv(0x1E, b"\x00p")))))
+scenario("NM08d-san-rfc822-constructed", "names", "leaf SAN rfc822Name in constructed form (OpenSSL collects its parts)")(
+    lambda: san_leaf("Constructed rfc822Name Signer", tlv(0xA1, tlv(0x04, b"a@") + tlv(0x04, b"example.com"))))
+scenario("NC06-dns-constructed-excluded", "names", "root excludes DNS example.com; leaf SAN dNSName host.example.com in constructed form")(
+    lambda: constrained(excluded=[DNS("example.com")], leaf_sans=[tlv(0xA2, tlv(0x16, b"host.") + tlv(0x16, b"example.com"))]))
+scenario("NC01g-smtputf8-constructed-excluded", "names", "root excludes email example.com; leaf SAN SmtpUTF8Mailbox as a constructed UTF8String (collected)")(
+    lambda: constrained(excluded=[EMAIL("example.com")],
+                        leaf_sans=[tlv(0xA0, oid(SMTP_UTF8) + ctx(0, tlv(0x2C, tlv(0x0C, "用户@".encode()) + tlv(0x0C, b"example.com"))))]))
 
 # ---------------------------------------------------------------- OpenSSL parity (P)
 # Cases OpenSSL 3.0 refuses on details cmsverify once let through: RSA
