@@ -227,6 +227,15 @@ impl ReloadingVerifier {
     pub fn verify(&self, message: &[u8]) -> Result<crate::Verified> {
         self.with_current(|verifier| verifier.verify(message))?
     }
+
+    /// Verifies a message of the given form with the current files (see
+    /// [`Verifier::verify_form`]).
+    ///
+    /// # Errors
+    /// As [`ReloadingVerifier::current`] and [`Verifier::verify_form`].
+    pub fn verify_form(&self, message: &[u8], form: crate::InputForm) -> Result<crate::Verified> {
+        self.with_current(|verifier| verifier.verify_form(message, form))?
+    }
 }
 
 #[cfg(test)]
@@ -307,6 +316,19 @@ mod tests {
             "the removed CA is no longer trusted: {err}"
         );
         assert!(v.verify(&sample("token.pem")).is_ok());
+    }
+
+    #[test]
+    fn verify_form_reads_the_form_it_is_given() {
+        let dir = Dir::new("form");
+        let (certfile, cafile) = (dir.path("signing_cert.pem"), dir.path("cacert.pem"));
+        let v = ReloadingVerifier::new(&certfile, &cafile, Verifier::builder()).unwrap();
+        let token = sample("token.pem");
+        assert!(v.verify_form(&token, crate::InputForm::Pem).is_ok());
+        assert!(matches!(
+            v.verify_form(&token, crate::InputForm::Der),
+            Err(Error::Malformed { .. })
+        ));
     }
 
     #[test]
