@@ -235,7 +235,9 @@ pub(crate) fn pkiz_payload(input: &[u8], limits: &Limits) -> Result<Vec<u8>> {
 pub(crate) fn inflate(compressed: &[u8], max: usize) -> Result<Vec<u8>> {
     let cap = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
     let mut out = Vec::with_capacity(compressed.len().saturating_mul(4).min(max));
-    flate2::read::ZlibDecoder::new(compressed)
+    // `bufread` reads the slice in place (`read` would copy it through a
+    // 32 KiB buffer of its own).
+    flate2::bufread::ZlibDecoder::new(compressed)
         .take(cap)
         .read_to_end(&mut out)
         .map_err(|_| Error::Token(TokenProblem::Inflate))?;

@@ -4,8 +4,10 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::RwLock;
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
+
+use arc_swap::ArcSwapOption;
 
 use crate::error::{Error, FileRole, Result};
 use crate::verifier::{Verifier, VerifierBuilder};
@@ -114,7 +116,7 @@ pub struct ReloadingVerifier {
     cafile: PathBuf,
     template: VerifierBuilder,
     recheck_interval: Duration,
-    state: RwLock<Option<Loaded>>,
+    state: ArcSwapOption<Loaded>,
 }
 
 impl ReloadingVerifier {
@@ -151,7 +153,7 @@ impl ReloadingVerifier {
             cafile: cafile.into(),
             template,
             recheck_interval: interval,
-            state: RwLock::new(None),
+            state: ArcSwapOption::empty(),
         };
         this.current()?;
         Ok(this)
@@ -162,17 +164,26 @@ impl ReloadingVerifier {
     /// # Errors
     /// A file is missing, unreadable or invalid now.
     pub fn current(&self) -> Result<Verifier> {
+        self.with_current(Verifier::clone)
+    }
+
+    /// Runs `f` on the verifier for the files' current contents. The state
+    /// is an [`ArcSwapOption`] snapshot: the common call (stamps unchanged,
+    /// checked recently) writes nothing other threads read, not even a
+    /// reference count.
+    fn with_current<T>(&self, f: impl FnOnce(&Verifier) -> T) -> Result<T> {
         let stamps = (
             stamp(&self.certfile, FileRole::Certfile)?,
             stamp(&self.cafile, FileRole::Cafile)?,
         );
         let mut known = None;
-        if let Ok(state) = self.state.read() {
+        {
+            let state = self.state.load();
             if let Some(loaded) = state.as_ref().filter(|l| l.stamps == stamps) {
                 if loaded.checked.elapsed() < self.recheck_interval {
-                    return Ok(loaded.verifier.clone());
+                    return Ok(f(&loaded.verifier));
                 }
-                known = Some(loaded.contents.clone());
+                known = Some(Arc::clone(loaded));
             }
         }
         // Stamps changed, or unchanged for a while: read the files.
@@ -180,13 +191,18 @@ impl ReloadingVerifier {
             read(&self.certfile, FileRole::Certfile)?,
             read(&self.cafile, FileRole::Cafile)?,
         );
-        if known.as_ref() == Some(&contents) {
-            if let Ok(mut state) = self.state.write() {
-                if let Some(loaded) = state.as_mut().filter(|l| l.contents == contents) {
-                    loaded.checked = Instant::now();
-                    return Ok(loaded.verifier.clone());
-                }
-            }
+        if let Some(loaded) = known.filter(|l| l.contents == contents) {
+            // Unchanged: trust the stamps for another interval, unless
+            // another thread has replaced the state meanwhile.
+            let refreshed = Arc::new(Loaded {
+                stamps,
+                contents,
+                checked: Instant::now(),
+                verifier: loaded.verifier.clone(),
+            });
+            let current = Some(Arc::clone(&loaded));
+            self.state.compare_and_swap(&current, Some(refreshed));
+            return Ok(f(&loaded.verifier));
         }
         let verifier = self
             .template
@@ -194,15 +210,14 @@ impl ReloadingVerifier {
             .certfile_pem_named(&contents.0, &self.certfile.display().to_string())?
             .cafile_pem_named(&contents.1, &self.cafile.display().to_string())?
             .build()?;
-        if let Ok(mut state) = self.state.write() {
-            *state = Some(Loaded {
-                stamps,
-                contents,
-                checked: Instant::now(),
-                verifier: verifier.clone(),
-            });
-        }
-        Ok(verifier)
+        let result = f(&verifier);
+        self.state.store(Some(Arc::new(Loaded {
+            stamps,
+            contents,
+            checked: Instant::now(),
+            verifier,
+        })));
+        Ok(result)
     }
 
     /// Verifies with the current files (see [`Verifier::verify`]).
@@ -210,7 +225,16 @@ impl ReloadingVerifier {
     /// # Errors
     /// As [`ReloadingVerifier::current`] and [`Verifier::verify`].
     pub fn verify(&self, message: &[u8]) -> Result<crate::Verified> {
-        self.current()?.verify(message)
+        self.with_current(|verifier| verifier.verify(message))?
+    }
+
+    /// Verifies a message of the given form with the current files (see
+    /// [`Verifier::verify_form`]).
+    ///
+    /// # Errors
+    /// As [`ReloadingVerifier::current`] and [`Verifier::verify_form`].
+    pub fn verify_form(&self, message: &[u8], form: crate::InputForm) -> Result<crate::Verified> {
+        self.with_current(|verifier| verifier.verify_form(message, form))?
     }
 }
 
@@ -295,6 +319,19 @@ mod tests {
     }
 
     #[test]
+    fn verify_form_reads_the_form_it_is_given() {
+        let dir = Dir::new("form");
+        let (certfile, cafile) = (dir.path("signing_cert.pem"), dir.path("cacert.pem"));
+        let v = ReloadingVerifier::new(&certfile, &cafile, Verifier::builder()).unwrap();
+        let token = sample("token.pem");
+        assert!(v.verify_form(&token, crate::InputForm::Pem).is_ok());
+        assert!(matches!(
+            v.verify_form(&token, crate::InputForm::Der),
+            Err(Error::Malformed { .. })
+        ));
+    }
+
+    #[test]
     fn unchanged_stamps_trigger_a_content_comparison_after_the_interval() {
         let dir = Dir::new("contents");
         let (certfile, cafile) = (dir.path("signing_cert.pem"), dir.path("cacert.pem"));
@@ -310,11 +347,20 @@ mod tests {
             // Pretend the verifier was built from an older version of the CA
             // file that trusted only the first Keystone, with the same stamps.
             {
-                let mut state = v.state.write().unwrap();
-                let loaded = state.as_mut().unwrap();
-                loaded.contents.1 = without_other_ca(&loaded.contents.1);
-                loaded.verifier =
-                    Verifier::from_pem(&sample("signing_cert.pem"), &sample("cacert.pem")).unwrap();
+                let loaded = v.state.load_full().unwrap();
+                v.state.store(Some(Arc::new(Loaded {
+                    stamps: loaded.stamps.clone(),
+                    contents: (
+                        loaded.contents.0.clone(),
+                        without_other_ca(&loaded.contents.1),
+                    ),
+                    checked: loaded.checked,
+                    verifier: Verifier::from_pem(
+                        &sample("signing_cert.pem"),
+                        &sample("cacert.pem"),
+                    )
+                    .unwrap(),
+                })));
             }
             assert_eq!(v.verify(&other).is_ok(), rebuilt, "interval {interval:?}");
         }
