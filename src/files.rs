@@ -1,6 +1,7 @@
 //! Trust loaded from a certfile and a CAfile on disk, and a verifier that
 //! reloads them when they change (Keystone's auth_token rewrites them
-//! atomically; operators delete them to force a refetch).
+//! atomically; operators delete them to force a refetch); a signer that
+//! reloads its certificate and key the same way.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -10,6 +11,7 @@ use std::time::{Duration, Instant, SystemTime};
 use arc_swap::ArcSwapOption;
 
 use crate::error::{Error, FileRole, Result};
+use crate::signer::Signer;
 use crate::verifier::{Verifier, VerifierBuilder};
 
 fn read(path: &Path, role: FileRole) -> Result<Vec<u8>> {
@@ -90,14 +92,79 @@ fn stamp(path: &Path, role: FileRole) -> Result<Stamp> {
     })
 }
 
-/// The files' stamps and contents a verifier was built from.
+/// The stamps and contents of two files, and what was built from them.
 #[derive(Debug)]
-struct Loaded {
-    stamps: (Stamp, Stamp),
-    contents: (Vec<u8>, Vec<u8>),
+struct Loaded<T> {
+    stamps: [Stamp; 2],
+    contents: [Vec<u8>; 2],
     /// When the contents were last read and compared.
     checked: Instant,
-    verifier: Verifier,
+    built: T,
+}
+
+/// Two files watched by stamp and, every recheck interval, by content; what
+/// was built from them is rebuilt when either changes. The state is an
+/// [`ArcSwapOption`] snapshot: the common call (stamps unchanged, checked
+/// recently) writes nothing other threads read, not even a reference count.
+#[derive(Debug)]
+struct Watched<T> {
+    files: [(PathBuf, FileRole); 2],
+    recheck_interval: Duration,
+    state: ArcSwapOption<Loaded<T>>,
+}
+
+impl<T: Clone> Watched<T> {
+    fn new(files: [(PathBuf, FileRole); 2], recheck_interval: Duration) -> Self {
+        Self {
+            files,
+            recheck_interval,
+            state: ArcSwapOption::empty(),
+        }
+    }
+
+    /// Runs `f` on what `build` made of the files' current contents.
+    fn with_current<R>(
+        &self,
+        build: impl FnOnce(&[Vec<u8>; 2]) -> Result<T>,
+        f: impl FnOnce(&T) -> R,
+    ) -> Result<R> {
+        let [(a, a_role), (b, b_role)] = &self.files;
+        let stamps = [stamp(a, *a_role)?, stamp(b, *b_role)?];
+        let mut known = None;
+        {
+            let state = self.state.load();
+            if let Some(loaded) = state.as_ref().filter(|l| l.stamps == stamps) {
+                if loaded.checked.elapsed() < self.recheck_interval {
+                    return Ok(f(&loaded.built));
+                }
+                known = Some(Arc::clone(loaded));
+            }
+        }
+        // Stamps changed, or unchanged for a while: read the files.
+        let contents = [read(a, *a_role)?, read(b, *b_role)?];
+        if let Some(loaded) = known.filter(|l| l.contents == contents) {
+            // Unchanged: trust the stamps for another interval, unless
+            // another thread has replaced the state meanwhile.
+            let refreshed = Arc::new(Loaded {
+                stamps,
+                contents,
+                checked: Instant::now(),
+                built: loaded.built.clone(),
+            });
+            let current = Some(Arc::clone(&loaded));
+            self.state.compare_and_swap(&current, Some(refreshed));
+            return Ok(f(&loaded.built));
+        }
+        let built = build(&contents)?;
+        let result = f(&built);
+        self.state.store(Some(Arc::new(Loaded {
+            stamps,
+            contents,
+            checked: Instant::now(),
+            built,
+        })));
+        Ok(result)
+    }
 }
 
 /// A [`Verifier`] over a certfile and a CAfile that rebuilds itself when
@@ -112,11 +179,8 @@ struct Loaded {
 /// rebuilt verifier starts with an empty path cache.
 #[derive(Debug)]
 pub struct ReloadingVerifier {
-    certfile: PathBuf,
-    cafile: PathBuf,
     template: VerifierBuilder,
-    recheck_interval: Duration,
-    state: ArcSwapOption<Loaded>,
+    watched: Watched<Verifier>,
 }
 
 impl ReloadingVerifier {
@@ -148,12 +212,13 @@ impl ReloadingVerifier {
         template: VerifierBuilder,
         interval: Duration,
     ) -> Result<Self> {
+        let files = [
+            (certfile.into(), FileRole::Certfile),
+            (cafile.into(), FileRole::Cafile),
+        ];
         let this = Self {
-            certfile: certfile.into(),
-            cafile: cafile.into(),
             template,
-            recheck_interval: interval,
-            state: ArcSwapOption::empty(),
+            watched: Watched::new(files, interval),
         };
         this.current()?;
         Ok(this)
@@ -167,57 +232,16 @@ impl ReloadingVerifier {
         self.with_current(Verifier::clone)
     }
 
-    /// Runs `f` on the verifier for the files' current contents. The state
-    /// is an [`ArcSwapOption`] snapshot: the common call (stamps unchanged,
-    /// checked recently) writes nothing other threads read, not even a
-    /// reference count.
     fn with_current<T>(&self, f: impl FnOnce(&Verifier) -> T) -> Result<T> {
-        let stamps = (
-            stamp(&self.certfile, FileRole::Certfile)?,
-            stamp(&self.cafile, FileRole::Cafile)?,
-        );
-        let mut known = None;
-        {
-            let state = self.state.load();
-            if let Some(loaded) = state.as_ref().filter(|l| l.stamps == stamps) {
-                if loaded.checked.elapsed() < self.recheck_interval {
-                    return Ok(f(&loaded.verifier));
-                }
-                known = Some(Arc::clone(loaded));
-            }
-        }
-        // Stamps changed, or unchanged for a while: read the files.
-        let contents = (
-            read(&self.certfile, FileRole::Certfile)?,
-            read(&self.cafile, FileRole::Cafile)?,
-        );
-        if let Some(loaded) = known.filter(|l| l.contents == contents) {
-            // Unchanged: trust the stamps for another interval, unless
-            // another thread has replaced the state meanwhile.
-            let refreshed = Arc::new(Loaded {
-                stamps,
-                contents,
-                checked: Instant::now(),
-                verifier: loaded.verifier.clone(),
-            });
-            let current = Some(Arc::clone(&loaded));
-            self.state.compare_and_swap(&current, Some(refreshed));
-            return Ok(f(&loaded.verifier));
-        }
-        let verifier = self
-            .template
-            .clone()
-            .certfile_pem_named(&contents.0, &self.certfile.display().to_string())?
-            .cafile_pem_named(&contents.1, &self.cafile.display().to_string())?
-            .build()?;
-        let result = f(&verifier);
-        self.state.store(Some(Arc::new(Loaded {
-            stamps,
-            contents,
-            checked: Instant::now(),
-            verifier,
-        })));
-        Ok(result)
+        let [(certfile, _), (cafile, _)] = &self.watched.files;
+        let build = |[certs, cas]: &[Vec<u8>; 2]| {
+            self.template
+                .clone()
+                .certfile_pem_named(certs, &certfile.display().to_string())?
+                .cafile_pem_named(cas, &cafile.display().to_string())?
+                .build()
+        };
+        self.watched.with_current(build, f)
     }
 
     /// Verifies with the current files (see [`Verifier::verify`]).
@@ -235,6 +259,68 @@ impl ReloadingVerifier {
     /// As [`ReloadingVerifier::current`] and [`Verifier::verify_form`].
     pub fn verify_form(&self, message: &[u8], form: crate::InputForm) -> Result<crate::Verified> {
         self.with_current(|verifier| verifier.verify_form(message, form))?
+    }
+}
+
+/// A [`Signer`] over a certificate file and a key file that rebuilds itself
+/// when either changes (Keystone rotates signing_cert.pem and
+/// signing_key.pem in place), with [`ReloadingVerifier`]'s stamp and content
+/// checks. One per (certificate, key, settings): memory does not grow with
+/// the number of file versions seen.
+#[derive(Debug)]
+pub struct ReloadingSigner {
+    digest: crate::DigestAlgorithm,
+    mode: crate::ContentMode,
+    watched: Watched<Arc<Signer>>,
+}
+
+impl ReloadingSigner {
+    /// Watches the certificate and key files; signs with `digest` in `mode`
+    /// (keystoneclient: text mode, [`crate::ContentMode::Text`]).
+    ///
+    /// # Errors
+    /// As [`Signer::from_files`], for the first load.
+    pub fn new(
+        cert: impl Into<PathBuf>,
+        key: impl Into<PathBuf>,
+        digest: crate::DigestAlgorithm,
+        mode: crate::ContentMode,
+    ) -> Result<Self> {
+        let files = [
+            (cert.into(), FileRole::SignerCertificate),
+            (key.into(), FileRole::SigningKey),
+        ];
+        let this = Self {
+            digest,
+            mode,
+            watched: Watched::new(files, ReloadingVerifier::DEFAULT_RECHECK_INTERVAL),
+        };
+        this.current()?;
+        Ok(this)
+    }
+
+    /// The signer for the files' current contents, rebuilt if they changed.
+    ///
+    /// # Errors
+    /// A file is missing, unreadable or invalid now.
+    pub fn current(&self) -> Result<Arc<Signer>> {
+        self.with_current(Arc::clone)
+    }
+
+    fn with_current<T>(&self, f: impl FnOnce(&Arc<Signer>) -> T) -> Result<T> {
+        let build = |[cert, key]: &[Vec<u8>; 2]| {
+            Signer::from_pem(cert, key)
+                .map(|s| Arc::new(s.digest(self.digest).content_mode(self.mode)))
+        };
+        self.watched.with_current(build, f)
+    }
+
+    /// Signs with the current files in the given form (see [`Signer::sign_as`]).
+    ///
+    /// # Errors
+    /// As [`ReloadingSigner::current`] and [`Signer::sign_as`].
+    pub fn sign_as(&self, content: &[u8], form: crate::OutputForm) -> Result<Vec<u8>> {
+        self.with_current(|signer| signer.sign_as(content, form))?
     }
 }
 
@@ -347,22 +433,55 @@ mod tests {
             // Pretend the verifier was built from an older version of the CA
             // file that trusted only the first Keystone, with the same stamps.
             {
-                let loaded = v.state.load_full().unwrap();
-                v.state.store(Some(Arc::new(Loaded {
+                let loaded = v.watched.state.load_full().unwrap();
+                v.watched.state.store(Some(Arc::new(Loaded {
                     stamps: loaded.stamps.clone(),
-                    contents: (
-                        loaded.contents.0.clone(),
-                        without_other_ca(&loaded.contents.1),
-                    ),
+                    contents: [
+                        loaded.contents[0].clone(),
+                        without_other_ca(&loaded.contents[1]),
+                    ],
                     checked: loaded.checked,
-                    verifier: Verifier::from_pem(
-                        &sample("signing_cert.pem"),
-                        &sample("cacert.pem"),
-                    )
-                    .unwrap(),
+                    built: Verifier::from_pem(&sample("signing_cert.pem"), &sample("cacert.pem"))
+                        .unwrap(),
                 })));
             }
             assert_eq!(v.verify(&other).is_ok(), rebuilt, "interval {interval:?}");
         }
+    }
+
+    #[test]
+    fn a_reloading_signer_follows_a_key_rotation() {
+        let dir = Dir::new("signer");
+        let (cert, key) = (dir.path("cert.pem"), dir.path("key.pem"));
+        fs::write(&cert, sample("signing_cert.pem")).unwrap();
+        fs::write(&key, sample("signing_key.pem")).unwrap();
+        let signer = ReloadingSigner::new(
+            &cert,
+            &key,
+            crate::DigestAlgorithm::Sha256,
+            crate::ContentMode::Binary,
+        )
+        .unwrap();
+        // The watched directory trusts both Keystones; each signature names
+        // the certificate of the files it was made with.
+        let verifier =
+            Verifier::from_files(dir.path("signing_cert.pem"), dir.path("cacert.pem")).unwrap();
+        let signed_by = |der: &[u8]| {
+            verifier.verify(der).unwrap().signers[0]
+                .certificate
+                .subject()
+        };
+        let first = signed_by(&signer.sign_as(b"{}", crate::OutputForm::Der).unwrap());
+        fs::write(&cert, sample("other/signing_cert.pem")).unwrap();
+        fs::write(&key, sample("other/signing_key.pem")).unwrap();
+        let second = signed_by(&signer.sign_as(b"{}", crate::OutputForm::Der).unwrap());
+        assert_ne!(first, second);
+        // A missing key is named as such.
+        fs::remove_file(&key).unwrap();
+        let err = signer.sign_as(b"{}", crate::OutputForm::Der).unwrap_err();
+        assert!(
+            matches!(&err, Error::FileRead { role: FileRole::SigningKey, path, .. } if *path == key),
+            "{err}"
+        );
     }
 }

@@ -98,7 +98,7 @@ pub use error::{
     NameSyntax, NotCaReason, PemProblem, PurposeProblem, Result, TokenProblem,
 };
 pub use extensions::InvalidExtension;
-pub use files::ReloadingVerifier;
+pub use files::{ReloadingSigner, ReloadingVerifier};
 #[cfg(feature = "rustcrypto")]
 #[cfg_attr(docsrs, doc(cfg(feature = "rustcrypto")))]
 pub use interop::InteropError;

@@ -157,14 +157,17 @@ impl Signer {
         cert: impl AsRef<std::path::Path>,
         key: impl AsRef<std::path::Path>,
     ) -> Result<Self> {
-        let read = |p: &std::path::Path| {
+        let read = |p: &std::path::Path, role| {
             std::fs::read(p).map_err(|source| Error::FileRead {
-                role: FileRole::Certfile,
+                role,
                 path: p.to_owned(),
                 source,
             })
         };
-        Self::from_pem(&read(cert.as_ref())?, &read(key.as_ref())?)
+        Self::from_pem(
+            &read(cert.as_ref(), FileRole::SignerCertificate)?,
+            &read(key.as_ref(), FileRole::SigningKey)?,
+        )
     }
 
     /// Sets the digest (`-md`; default SHA-256). Ed25519 always uses SHA-512.

@@ -108,7 +108,11 @@ class ReloadingVerifier:
 
 @final
 class Signer:
-    """Signs content like keystoneclient's openssl cms -sign."""
+    """Signs content like keystoneclient's openssl cms -sign.
+
+    The certificate and key files are watched: rotated files are used from the
+    next call on, as openssl reads them on every call.
+    """
 
     def __new__(
         cls, certfile: _Path, keyfile: _Path, digest: str = "sha256", text: bool = False

@@ -282,21 +282,12 @@ def cms_hash_token(token_id: Optional[str], mode: str = "md5") -> Optional[str]:
     return token_id
 
 
-_signers: Dict[Tuple[str, str, str, Any], Any] = {}
-
-
-def _stamp(path: str) -> Tuple[int, int, int, int]:
-    """What identifies a file version; ``SigningFailed`` (2) naming the file if it cannot be read."""
-    try:
-        s = os.stat(path)
-    except OSError as e:
-        raise SigningFailed(2, "cannot read %s: %s" % (path, e.strerror)) from e
-    return (s.st_mtime_ns, s.st_ctime_ns, s.st_size, s.st_ino)
+_signers: Dict[Tuple[str, str, str], Any] = {}
 
 
 def _signer(certfile: str, keyfile: str, digest: str) -> Any:
-    """A cached native signer per (cert, key, digest), rebuilt when a file changes."""
-    key = (certfile, keyfile, digest, (_stamp(certfile), _stamp(keyfile)))
+    """A native signer per (cert, key, digest); it re-reads the files when they change."""
+    key = (certfile, keyfile, digest)
     signer = _signers.get(key)
     if signer is None:
         try:
@@ -308,7 +299,7 @@ def _signer(certfile: str, keyfile: str, digest: str) -> Any:
         except ValueError as e:
             raise SigningFailed(1, str(e)) from e
         with _verifiers_lock:
-            _signers[key] = signer
+            signer = _signers.setdefault(key, signer)
     return signer
 
 

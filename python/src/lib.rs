@@ -375,11 +375,14 @@ impl ReloadingVerifier {
     }
 }
 
-/// Signs content with a certificate and its private key, like keystoneclient's
-/// `openssl cms -sign ... -nocerts -noattr -md DIGEST`.
+/// Signs content with a certificate file and its private key file, like
+/// keystoneclient's `openssl cms -sign ... -nocerts -noattr -md DIGEST`, which
+/// reads the files on every call: the files are watched
+/// (`cmsverify::ReloadingSigner`), so a rotated certificate and key are used
+/// from the next call on.
 #[pyclass(frozen, module = "cmsverify")]
 struct Signer {
-    inner: cmsverify::Signer,
+    inner: cmsverify::ReloadingSigner,
     repr: String,
 }
 
@@ -418,11 +421,8 @@ impl Signer {
             if text { "text" } else { "binary" }
         );
         guarded(py, || {
-            py.detach(|| cmsverify::Signer::from_files(&certfile, &keyfile))
-                .map(|s| Self {
-                    inner: s.digest(digest).content_mode(mode),
-                    repr,
-                })
+            py.detach(|| cmsverify::ReloadingSigner::new(certfile, keyfile, digest, mode))
+                .map(|inner| Self { inner, repr })
                 .map_err(|e| to_py_err(py, &e))
         })
     }
@@ -435,7 +435,8 @@ impl Signer {
     fn sign_pem(&self, py: Python<'_>, data: Data) -> PyResult<String> {
         let data = data.into_bytes();
         guarded(py, || {
-            py.detach(|| self.inner.sign_pem(&data))
+            py.detach(|| self.inner.sign_as(&data, cmsverify::OutputForm::Pem))
+                .map(|pem| String::from_utf8_lossy(&pem).into_owned())
                 .map_err(|e| to_py_err(py, &e))
         })
     }
@@ -445,7 +446,7 @@ impl Signer {
         let data = data.into_bytes();
         guarded(py, || {
             let der = py
-                .detach(|| self.inner.sign(&data))
+                .detach(|| self.inner.sign_as(&data, cmsverify::OutputForm::Der))
                 .map_err(|e| to_py_err(py, &e))?;
             Ok(PyBytes::new(py, &der).unbind())
         })

@@ -306,6 +306,10 @@ impl Error {
                 "fetch the certificates again (Keystone: delete signing_cert.pem and cacert.pem from signing_dir; auth_token refetches them)",
             ),
             Self::FileRead { role: FileRole::Input, .. } => None,
+            Self::FileRead {
+                role: FileRole::SignerCertificate | FileRole::SigningKey,
+                ..
+            } => Some("check the signing certificate and key paths (Keystone: certfile and keyfile in [signing])"),
             Self::BadPrivateKey { .. } => {
                 Some("give the unencrypted PEM private key that belongs to the signing certificate")
             }

@@ -18,6 +18,10 @@ pub enum FileRole {
     Cafile,
     /// The message to verify.
     Input,
+    /// The signer's certificate (`-signer`, Keystone's signing_cert.pem).
+    SignerCertificate,
+    /// The signer's private key (`-inkey`, Keystone's signing_key.pem).
+    SigningKey,
 }
 
 impl fmt::Display for FileRole {
@@ -26,6 +30,8 @@ impl fmt::Display for FileRole {
             Self::Certfile => "certfile",
             Self::Cafile => "CAfile",
             Self::Input => "input file",
+            Self::SignerCertificate => "signer certificate",
+            Self::SigningKey => "signing key",
         })
     }
 }

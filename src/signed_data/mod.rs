@@ -369,4 +369,111 @@ mod tests {
         let reencoded = sid(other.issuer_der(), signer.serial_bytes());
         assert!(reencoded.matches(&signer, Some(&own_canonical)));
     }
+
+    fn limits_with(set: impl FnOnce(&mut Limits)) -> Limits {
+        let mut limits = Limits::default();
+        set(&mut limits);
+        limits
+    }
+
+    #[test]
+    fn counts_are_refused_above_the_limit_not_at_it() {
+        use cmsverify_attacks as attacks;
+        let sid = attacks::Sid::default();
+        let generous = limits_with(|l| {
+            l.max_certificates = 1000;
+            l.max_signers = 1000;
+            l.max_attributes = 1000;
+        });
+        // Certificates.
+        let der = attacks::many_certificates(&sid, 5);
+        let n = SignedData::parse(&der, None, &generous)
+            .unwrap()
+            .certificates
+            .len();
+        assert!(SignedData::parse(&der, None, &limits_with(|l| l.max_certificates = n)).is_ok());
+        let err = SignedData::parse(&der, None, &limits_with(|l| l.max_certificates = n - 1));
+        assert!(
+            matches!(err, Err(Error::TooManyEmbeddedCertificates { count, max }) if count == n && max == n - 1)
+        );
+        // SignerInfos.
+        let der = attacks::many_signer_infos(&sid, 4);
+        let n = SignedData::parse(&der, None, &generous)
+            .unwrap()
+            .signer_infos
+            .len();
+        assert!(SignedData::parse(&der, None, &limits_with(|l| l.max_signers = n)).is_ok());
+        let err = SignedData::parse(&der, None, &limits_with(|l| l.max_signers = n - 1));
+        assert!(
+            matches!(err, Err(Error::TooManySigners { count, max }) if count == n && max == n - 1)
+        );
+        // Attributes of one SignerInfo, counted signed and unsigned together.
+        let der = attacks::many_signed_attributes(&sid, 6);
+        let sd = SignedData::parse(&der, None, &generous).unwrap();
+        let si = sd.signer_infos.first().unwrap();
+        let n: usize = [si.signed_attrs, si.unsigned_attrs]
+            .iter()
+            .flatten()
+            .map(|set| Reader::new(set.value).count())
+            .sum();
+        assert!(n >= 6);
+        assert!(SignedData::parse(&der, None, &limits_with(|l| l.max_attributes = n)).is_ok());
+        let err = SignedData::parse(&der, None, &limits_with(|l| l.max_attributes = n - 1));
+        assert!(
+            matches!(err, Err(Error::TooManyAttributes { signer: 1, count, max }) if count == n && max == n - 1)
+        );
+    }
+
+    #[test]
+    fn a_sid_is_issuer_and_serial_or_a_key_identifier_in_0() {
+        let mut ski = Vec::new();
+        asn1::push_tlv(&mut ski, tag::ctx_prim(0), &[1, 2, 3]);
+        let der = signer_info(&ski, None);
+        let parsed = SignerInfo::parse(asn1::parse_one(&der).unwrap());
+        assert!(matches!(
+            parsed,
+            Ok(SignerInfo {
+                sid: SignerId::SubjectKeyId([1, 2, 3]),
+                ..
+            })
+        ));
+        let mut other = Vec::new();
+        asn1::push_tlv(&mut other, tag::ctx_prim(1), &[1, 2, 3]);
+        assert!(SignerInfo::parse(asn1::parse_one(&signer_info(&other, None)).unwrap()).is_err());
+    }
+
+    #[test]
+    fn attributes_must_be_sequences_of_an_oid_and_a_set() {
+        let mut ski = Vec::new();
+        asn1::push_tlv(&mut ski, tag::ctx_prim(0), &[1]);
+        let mut not_a_sequence = Vec::new();
+        asn1::push_tlv(&mut not_a_sequence, tag::INTEGER, &[1]);
+        let der = signer_info(&ski, Some(&not_a_sequence));
+        let si = SignerInfo::parse(asn1::parse_one(&der).unwrap()).unwrap();
+        assert!(si.validate_attributes().is_err());
+        let der = signer_info(&ski, Some(&[]));
+        let si = SignerInfo::parse(asn1::parse_one(&der).unwrap()).unwrap();
+        assert!(si.validate_attributes().is_ok());
+    }
+
+    /// A minimal SignerInfo with the given sid element and, when given,
+    /// signed attributes of the given content.
+    fn signer_info(sid: &[u8], signed_attrs: Option<&[u8]>) -> Vec<u8> {
+        let mut alg = Vec::new();
+        asn1::push_tlv(&mut alg, tag::OID, oid::SHA256.as_bytes());
+        let mut digest_alg = Vec::new();
+        asn1::push_tlv(&mut digest_alg, tag::SEQUENCE, &alg);
+        let mut body = Vec::new();
+        asn1::push_tlv(&mut body, tag::INTEGER, &[3]);
+        body.extend_from_slice(sid);
+        body.extend_from_slice(&digest_alg);
+        if let Some(attrs) = signed_attrs {
+            asn1::push_tlv(&mut body, tag::ctx_cons(0), attrs);
+        }
+        body.extend_from_slice(&digest_alg);
+        asn1::push_tlv(&mut body, tag::OCTET_STRING, &[0; 4]);
+        let mut out = Vec::new();
+        asn1::push_tlv(&mut out, tag::SEQUENCE, &body);
+        out
+    }
 }
