@@ -162,9 +162,29 @@ def test_signing_errors_name_the_missing_file_and_spawn_nothing(ks):
     with pytest.raises(subprocess.CalledProcessError) as info:
         cms.cms_sign_text("x", cert, "/nonexistent/key.pem")
     assert info.value.returncode == 2
-    assert str(info.value) == "Signing failed: cannot read /nonexistent/key.pem: No such file or directory"
+    assert str(info.value) == (
+        "Signing failed: cannot read the signing key /nonexistent/key.pem: No such file or directory (os error 2)"
+    )
     assert cert not in str(info.value)
     with pytest.raises(subprocess.CalledProcessError) as info:
         cms.cms_sign_text("x", "/nonexistent/cert.pem", key)
     assert "/nonexistent/cert.pem" in str(info.value) and key not in str(info.value)
+    assert "the signer certificate" in str(info.value)
     assert "returned non-zero exit status" not in str(info.value)
+
+
+def test_signing_follows_a_rotated_certificate_and_key(ks, tmp_path):
+    cert, key = tmp_path / "signing_cert.pem", tmp_path / "signing_key.pem"
+    shutil.copy(ks("signing_cert.pem"), cert)
+    shutil.copy(ks("signing_key.pem"), key)
+    verifier = cmsverify.Verifier(ks("signing_cert.pem"), ks("cacert.pem"))
+    other = cmsverify.Verifier(ks("other/signing_cert.pem"), ks("other/cacert.pem"))
+    first = cms.cms_sign_data("{}", str(cert), str(key))
+    content = verifier.verify(first)
+    assert content.rstrip(b"\r\n") == b"{}"
+    shutil.copy(ks("other/signing_cert.pem"), cert)
+    shutil.copy(ks("other/signing_key.pem"), key)
+    second = cms.cms_sign_data("{}", str(cert), str(key))
+    assert other.verify(second) == content
+    with pytest.raises(cmsverify.VerificationError):
+        verifier.verify(second)
