@@ -222,3 +222,32 @@ mod tests {
         assert_eq!(pem("X", b"ab"), b"-----BEGIN X-----\nYWI=\n-----END X-----\n");
     }
 }
+
+/// The DER of the first PEM block of `text` (any label), if it decodes.
+pub fn unpem(text: &[u8]) -> Option<Vec<u8>> {
+    let text = std::str::from_utf8(text).ok()?;
+    let start = text.find("-----BEGIN ")?;
+    let body_start = start + text[start..].find('\n')? + 1;
+    let end = body_start + text[body_start..].find("-----END ")?;
+    let mut bits = 0u32;
+    let mut n = 0;
+    let mut out = Vec::new();
+    for c in text[body_start..end].bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'=' | b'\r' | b'\n' | b' ' | b'\t' => continue,
+            _ => return None,
+        };
+        bits = bits << 6 | u32::from(v);
+        n += 6;
+        if n >= 8 {
+            n -= 8;
+            out.push((bits >> n) as u8);
+        }
+    }
+    Some(out)
+}

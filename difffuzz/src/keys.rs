@@ -16,7 +16,9 @@ pub enum KeyId {
     RsaA,
     RsaB,
     RsaC,
+    RsaD,
     Rsa1024,
+    Rsa1024B,
     Rsa512,
     Rsa4096,
     RsaE3,
@@ -24,6 +26,7 @@ pub enum KeyId {
     P256A,
     P256B,
     P256C,
+    P256D,
     P384,
     P521,
     Secp256k1,
@@ -34,11 +37,13 @@ pub enum KeyId {
 
 impl KeyId {
     /// Every key, in pool order.
-    pub const ALL: [KeyId; 17] = [
+    pub const ALL: [KeyId; 20] = [
         KeyId::RsaA,
         KeyId::RsaB,
         KeyId::RsaC,
+        KeyId::RsaD,
         KeyId::Rsa1024,
+        KeyId::Rsa1024B,
         KeyId::Rsa512,
         KeyId::Rsa4096,
         KeyId::RsaE3,
@@ -46,6 +51,7 @@ impl KeyId {
         KeyId::P256A,
         KeyId::P256B,
         KeyId::P256C,
+        KeyId::P256D,
         KeyId::P384,
         KeyId::P521,
         KeyId::Secp256k1,
@@ -59,7 +65,9 @@ impl KeyId {
             KeyId::RsaA => include_bytes!("../keys/rsa2048-a.pem"),
             KeyId::RsaB => include_bytes!("../keys/rsa2048-b.pem"),
             KeyId::RsaC => include_bytes!("../keys/rsa2048-c.pem"),
+            KeyId::RsaD => include_bytes!("../keys/rsa2048-d.pem"),
             KeyId::Rsa1024 => include_bytes!("../keys/rsa1024.pem"),
+            KeyId::Rsa1024B => include_bytes!("../keys/rsa1024-b.pem"),
             KeyId::Rsa512 => include_bytes!("../keys/rsa512.pem"),
             KeyId::Rsa4096 => include_bytes!("../keys/rsa4096.pem"),
             KeyId::RsaE3 => include_bytes!("../keys/rsa2048-e3.pem"),
@@ -67,6 +75,7 @@ impl KeyId {
             KeyId::P256A => include_bytes!("../keys/p256-a.pem"),
             KeyId::P256B => include_bytes!("../keys/p256-b.pem"),
             KeyId::P256C => include_bytes!("../keys/p256-c.pem"),
+            KeyId::P256D => include_bytes!("../keys/p256-d.pem"),
             KeyId::P384 => include_bytes!("../keys/p384.pem"),
             KeyId::P521 => include_bytes!("../keys/p521.pem"),
             KeyId::Secp256k1 => include_bytes!("../keys/secp256k1.pem"),
@@ -82,7 +91,9 @@ impl KeyId {
             KeyId::RsaA
             | KeyId::RsaB
             | KeyId::RsaC
+            | KeyId::RsaD
             | KeyId::Rsa1024
+            | KeyId::Rsa1024B
             | KeyId::Rsa512
             | KeyId::Rsa4096
             | KeyId::RsaE3

@@ -1,6 +1,8 @@
 //! The two verdicts of one case: libcrypto's `CMS_verify` (the oracle) and
 //! cmsverify's `Verifier`, as classes plus content.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use cmsverify::{AlgorithmPolicy, ErrorClass, InputForm, Verifier};
@@ -70,6 +72,31 @@ pub fn agree(theirs: &Verdict, ours: &Verdict) -> bool {
     class_ok && (theirs.class != Class::Ok || theirs.content == ours.content)
 }
 
+thread_local! {
+    /// Parsed certfile and CAfile certificates by DER: libcrypto 3.0 spends
+    /// most of a parse in its key decoders, and most cases share most
+    /// certificates. A parsed X509 is only read by the verification (its
+    /// extension cache is a pure function of its bytes), so reuse is safe.
+    static PARSED: RefCell<HashMap<Vec<u8>, Option<X509>>> = RefCell::new(HashMap::new());
+}
+
+/// `X509::from_der`, cached per thread.
+fn parse_cert(der: &[u8]) -> Option<X509> {
+    PARSED.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(hit) = cache.get(der) {
+            return hit.clone();
+        }
+        if cache.len() > 4096 {
+            cache.clear();
+        }
+        let parsed = X509::from_der(der).ok();
+        let _ = openssl::error::ErrorStack::get();
+        cache.insert(der.to_vec(), parsed.clone());
+        parsed
+    })
+}
+
 fn first_error(e: &openssl::error::ErrorStack) -> String {
     e.errors()
         .first()
@@ -98,13 +125,11 @@ fn openssl_inner(input: &Encoded) -> Verdict {
         return Verdict::fail(Class::Config, "empty CAfile".into());
     }
     for der in &input.cafile {
-        match X509::from_der(der) {
-            Ok(cert) => {
-                if let Err(e) = store.add_cert(cert) {
-                    return Verdict::fail(Class::Config, format!("CAfile: {}", first_error(&e)));
-                }
-            }
-            Err(e) => return Verdict::fail(Class::Config, format!("CAfile: {}", first_error(&e))),
+        let Some(cert) = parse_cert(der) else {
+            return Verdict::fail(Class::Config, "CAfile: certificate does not parse".into());
+        };
+        if let Err(e) = store.add_cert(cert) {
+            return Verdict::fail(Class::Config, format!("CAfile: {}", first_error(&e)));
         }
     }
     let store = store.build();
@@ -116,9 +141,11 @@ fn openssl_inner(input: &Encoded) -> Verdict {
         return Verdict::fail(Class::Config, "empty certfile".into());
     }
     for der in &input.certfile {
-        match X509::from_der(der).and_then(|c| certs.push(c)) {
-            Ok(()) => {}
-            Err(e) => return Verdict::fail(Class::Config, format!("certfile: {}", first_error(&e))),
+        let Some(cert) = parse_cert(der) else {
+            return Verdict::fail(Class::Config, "certfile: certificate does not parse".into());
+        };
+        if let Err(e) = certs.push(cert) {
+            return Verdict::fail(Class::Config, format!("certfile: {}", first_error(&e)));
         }
     }
     let mut cms = match CmsContentInfo::from_der(&input.message) {
