@@ -41,10 +41,20 @@ fn keys_in_use(s: &Scenario) -> Vec<KeyId> {
     keys
 }
 
+/// True when `v` is exactly one definite-length TLV (short or 1-byte long form).
+fn one_tlv(v: &[u8]) -> bool {
+    match v.get(1) {
+        Some(&l) if l < 0x80 => v.len() == 2 + usize::from(l),
+        Some(0x81) => v.get(2).is_some_and(|&l| v.len() == 3 + usize::from(l)),
+        _ => false,
+    }
+}
+
 fn has_other_nc_form(s: &Scenario) -> bool {
     s.certs.iter().flat_map(|c| c.extensions.iter().flatten()).any(|e| {
         e.oid == oids::NAME_CONSTRAINTS
-            && matches!(&e.value, ExtValue::Raw(v) if v.windows(2).any(|w| w == [0x87, 0x08] || w == [0x86, 0x0C]))
+            && matches!(&e.value, ExtValue::Raw(v) if one_tlv(v)
+                && v.windows(2).any(|w| w == [0x87, 0x08] || w == [0x86, 0x0C]))
     })
 }
 
@@ -104,6 +114,21 @@ pub fn classify(s: &Scenario, theirs: &Verdict, ours: &Verdict, signing: &mut Si
         }
         let duplicates = s.certs.len() > 3 || s.msg.certs.windows(2).any(|w| w[0] == w[1]);
         if duplicates && agree(&openssl_verdict(&without.encode(signing)), ours) {
+            return Some(RULES[6]);
+        }
+        // ... or put the copies first, and OpenSSL must agree.
+        let mut first = s.clone();
+        for list in [&mut first.cafile, &mut first.certfile, &mut first.msg.certs] {
+            list.sort_by_key(|&i| i < 3);
+        }
+        if duplicates && agree(&openssl_verdict(&first.encode(signing)), ours) {
+            return Some(RULES[6]);
+        }
+        // Two SignerInfos with one identifier need two certificates, which
+        // OpenSSL 3.0 cannot both pick: a copy of the signer certificate
+        // under the same identifier with the second signer's key.
+        let copies = s.certs.iter().skip(3).any(|c| c.serial == s.certs[crate::model::LEAF].serial);
+        if copies && s.msg.signers.len() > 1 {
             return Some(RULES[6]);
         }
     }

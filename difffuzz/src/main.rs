@@ -9,6 +9,7 @@ mod calibrate;
 mod classify;
 mod der;
 mod keys;
+mod known;
 mod model;
 mod mutate;
 mod oracle;
@@ -115,25 +116,35 @@ fn real_main() -> Result<ExitCode, String> {
         println!("  openssl {t:<6} cmsverify {o:<6} {n}");
     }
     for ((names, t, o), f) in &totals.findings {
-        let how = f.rule.map_or("FINDING".to_string(), |r| format!("item {} {}", r.item, r.name));
+        let how = match (f.rule, f.known) {
+            (Some(r), _) => format!("item {} {}", r.item, r.name),
+            (None, Some(k)) => format!("finding {}{}", k.id, if k.in_issue_15 { " (issue 15)" } else { "" }),
+            (None, None) => "NEW FINDING".to_string(),
+        };
         println!("  [{how}] {n} case(s), first case {} openssl {t} / cmsverify {o}: {}", f.case, names.join(" + "), n = f.count);
         println!("      {}", f.mutations.join(" ; "));
         println!("      openssl: {} | cmsverify: {}", f.theirs.reason, f.ours.reason);
     }
     let unexplained = totals.unexplained();
-    println!("difffuzz: {unexplained} unexplained disagreement(s)");
+    println!(
+        "difffuzz: {} disagreement(s) are recorded findings (FINDINGS.md), {unexplained} unexplained",
+        totals.known_findings()
+    );
     Ok(if unexplained == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 fn reproduce(opts: &run::Options, case: u64, pool: Arc<keys::Pool>, dump: PathBuf) -> Result<ExitCode, String> {
     let mut signing = sign::Signing::new(pool);
-    let (muts, s, enc, theirs, ours) = run::judge(opts.seed, case, &mut signing);
+    let (muts, _, enc, theirs, ours) = run::judge(opts.seed, case, &mut signing);
     println!("seed {} case {case}: {muts:?}", opts.seed);
     println!("openssl: {} ({})\ncmsverify: {} ({})", theirs.class.name(), theirs.reason, ours.class.name(), ours.reason);
     if !agree(&theirs, &ours) {
         let min = run::minimise(muts, &mut signing);
+        let (s, _, t, o) = run::judge_with(&min, &mut signing);
         println!("minimised: {min:?}");
-        println!("rule: {:?}", classify::classify(&s, &theirs, &ours, &mut signing));
+        println!("minimised verdicts: openssl {} ({}), cmsverify {} ({})", t.class.name(), t.reason, o.class.name(), o.reason);
+        println!("documented difference: {:?}", classify::classify(&s, &t, &o, &mut signing));
+        println!("recorded finding: {:?}", known::match_known(&min, &t, &o));
     }
     if !dump.as_os_str().is_empty() {
         run::dump(&dump, &enc, &format!("seed {} case {case}\n", opts.seed)).map_err(|e| e.to_string())?;

@@ -11,6 +11,7 @@ use std::time::Instant;
 use cmsverify::AlgorithmPolicy;
 
 use crate::classify::{classify, Rule};
+use crate::known::{match_known, Known};
 use crate::der;
 use crate::keys::Pool;
 use crate::model::{Encoded, Scenario};
@@ -41,6 +42,8 @@ pub type Signature = (Vec<&'static str>, &'static str, &'static str);
 pub struct Finding {
     pub case: u64,
     pub rule: Option<Rule>,
+    /// The recorded finding (FINDINGS.md) it is an instance of.
+    pub known: Option<Known>,
     pub mutations: Vec<String>,
     pub theirs: Verdict,
     pub ours: Verdict,
@@ -58,9 +61,18 @@ pub struct Totals {
 }
 
 impl Totals {
-    /// Disagreements no rule explains.
+    /// Disagreements neither a documented difference nor a recorded finding.
     pub fn unexplained(&self) -> u64 {
-        self.findings.values().filter(|f| f.rule.is_none()).map(|f| f.count).sum()
+        self.findings
+            .values()
+            .filter(|f| f.rule.is_none() && f.known.is_none())
+            .map(|f| f.count)
+            .sum()
+    }
+
+    /// Disagreements that are recorded findings (cmsverify bugs).
+    pub fn known_findings(&self) -> u64 {
+        self.findings.values().filter(|f| f.rule.is_none() && f.known.is_some()).map(|f| f.count).sum()
     }
 }
 
@@ -72,7 +84,7 @@ pub fn judge(seed: u64, case: u64, signing: &mut Signing) -> (Vec<Mutation>, Sce
     (muts, s, enc, theirs, ours)
 }
 
-fn judge_with(muts: &[Mutation], signing: &mut Signing) -> (Scenario, Encoded, Verdict, Verdict) {
+pub fn judge_with(muts: &[Mutation], signing: &mut Signing) -> (Scenario, Encoded, Verdict, Verdict) {
     let mut s = baseline::scenario();
     for m in muts {
         m.apply(&mut s);
@@ -182,6 +194,7 @@ fn record(opts: &Options, case: u64, muts: Vec<Mutation>, signing: &mut Signing,
     let min = minimise(muts, signing);
     let (s, enc, t, o) = judge_with(&min, signing);
     let rule = classify(&s, &t, &o, signing);
+    let known = if rule.is_none() { match_known(&min, &t, &o) } else { None };
     let mut names: Vec<&'static str> = min.iter().map(|m| m.name).collect();
     names.sort_unstable();
     let sig: Signature = (names, t.class.name(), o.class.name());
@@ -194,7 +207,11 @@ fn record(opts: &Options, case: u64, muts: Vec<Mutation>, signing: &mut Signing,
     let text = format!(
         "seed {} case {case}\nrule: {}\nminimised mutations:\n  {}\nopenssl: {} ({})\ncmsverify: {} ({})\n",
         opts.seed,
-        rule.map_or("NONE (finding)".to_string(), |r| format!("compatibility.md item {} {}", r.item, r.name)),
+        match (rule, known) {
+            (Some(r), _) => format!("compatibility.md item {} {}", r.item, r.name),
+            (None, Some(k)) => format!("recorded finding {} (FINDINGS.md)", k.id),
+            (None, None) => "NONE: a new finding".to_string(),
+        },
         mutations.join("\n  "),
         t.class.name(),
         t.reason,
@@ -202,11 +219,15 @@ fn record(opts: &Options, case: u64, muts: Vec<Mutation>, signing: &mut Signing,
         o.reason
     );
     if let Some(out) = &opts.out {
-        let kind = if rule.is_some() { "explained" } else { "finding" };
+        let kind = match (rule, known) {
+            (Some(_), _) => "explained".to_string(),
+            (None, Some(k)) => k.id.to_string(),
+            (None, None) => "new".to_string(),
+        };
         let _ = dump(&out.join(format!("{kind}-{}-{case}", opts.seed)), &enc, &text);
     }
-    if rule.is_none() {
-        eprintln!("difffuzz: FINDING\n{text}");
+    if rule.is_none() && known.is_none() {
+        eprintln!("difffuzz: NEW FINDING\n{text}");
     }
-    all.findings.insert(sig, Finding { case, rule, mutations, theirs: t, ours: o, count: 1 });
+    all.findings.insert(sig, Finding { case, rule, known, mutations, theirs: t, ours: o, count: 1 });
 }
