@@ -14,10 +14,8 @@ use crate::model::*;
 pub mod oids {
     pub const C: &str = "2.5.4.6";
     pub const O: &str = "2.5.4.10";
-    pub const OU: &str = "2.5.4.11";
     pub const CN: &str = "2.5.4.3";
     pub const EMAIL: &str = "1.2.840.113549.1.9.1";
-    pub const DC: &str = "0.9.2342.19200300.100.1.25";
     pub const BASIC_CONSTRAINTS: &str = "2.5.29.19";
     pub const KEY_USAGE: &str = "2.5.29.15";
     pub const EXT_KEY_USAGE: &str = "2.5.29.37";
@@ -191,8 +189,9 @@ pub fn scenario() -> Scenario {
             version: 1,
             digest_algs: None,
             econtent_type: oids::DATA,
-            content: br#"{"access":{"token":{"id":"placeholder","expires":"2038-01-01T00:00:00Z"}}}"#
-                .to_vec(),
+            content:
+                br#"{"access":{"token":{"id":"placeholder","expires":"2038-01-01T00:00:00Z"}}}"#
+                    .to_vec(),
             content_form: ContentForm::Der,
             certs: vec![INTER],
             extra_cert_entries: Vec::new(),

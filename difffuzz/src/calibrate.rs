@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use cmsverify::AlgorithmPolicy;
+use foreign_types::ForeignTypeRef;
 use openssl::cms::CmsContentInfo;
 use openssl::x509::store::{X509Lookup, X509StoreBuilder};
 use openssl::x509::X509;
-use foreign_types::ForeignTypeRef;
 
 use crate::model::Encoded;
 use crate::oracle::{agree, cmsverify_verdict, openssl_verdict, Class, Verdict};
@@ -24,7 +24,16 @@ fn command_class(dir: &Path, empty: &Path) -> Result<Class, String> {
         .arg(dir.join("certfile.pem"))
         .arg("-CAfile")
         .arg(dir.join("cafile.pem"))
-        .args(["-inform", "PEM", "-nosmimecap", "-nodetach", "-nocerts", "-noattr", "-out", "/dev/null"])
+        .args([
+            "-inform",
+            "PEM",
+            "-nosmimecap",
+            "-nodetach",
+            "-nocerts",
+            "-noattr",
+            "-out",
+            "/dev/null",
+        ])
         .env("SSL_CERT_DIR", empty)
         .output()
         .map_err(|e| format!("cannot run openssl: {e}"))?;
@@ -52,7 +61,12 @@ fn load_cafile(path: &Path) -> Option<Vec<Vec<u8>>> {
     if loaded != 1 {
         return None;
     }
-    let certs: Vec<Vec<u8>> = store.build().all_certificates().iter().filter_map(|c| c.to_der().ok()).collect();
+    let certs: Vec<Vec<u8>> = store
+        .build()
+        .all_certificates()
+        .iter()
+        .filter_map(|c| c.to_der().ok())
+        .collect();
     Some(certs).filter(|c| !c.is_empty())
 }
 
@@ -66,7 +80,10 @@ fn load_certfile(bytes: &[u8]) -> Option<Vec<Vec<u8>>> {
     if !pem.is_empty() {
         return Some(pem);
     }
-    X509::from_der(bytes).ok().and_then(|c| c.to_der().ok()).map(|d| vec![d])
+    X509::from_der(bytes)
+        .ok()
+        .and_then(|c| c.to_der().ok())
+        .map(|d| vec![d])
 }
 
 /// The DER of the PEM block `PEM_read_bio_CMS` reads: the first block
@@ -82,8 +99,13 @@ fn message_block(pem: &[u8]) -> Option<Vec<u8>> {
 /// The scenario's files as the oracle's input, decoded as the command
 /// decodes them. A file libcrypto cannot read gives the verdict.
 fn load(dir: &Path) -> Result<Encoded, Verdict> {
-    let fail = |class: Class, what: &str| Verdict { class, content: Vec::new(), reason: format!("{what} unreadable") };
-    let cafile = load_cafile(&dir.join("cafile.pem")).ok_or_else(|| fail(Class::Config, "CAfile"))?;
+    let fail = |class: Class, what: &str| Verdict {
+        class,
+        content: Vec::new(),
+        reason: format!("{what} unreadable"),
+    };
+    let cafile =
+        load_cafile(&dir.join("cafile.pem")).ok_or_else(|| fail(Class::Config, "CAfile"))?;
     let certfile = load_certfile(&std::fs::read(dir.join("certfile.pem")).unwrap_or_default())
         .ok_or_else(|| fail(Class::Config, "certfile"))?;
     // The PEM decoded here and the DER given to the oracle byte for byte
@@ -91,7 +113,11 @@ fn load(dir: &Path) -> Result<Encoded, Verdict> {
     let pem = std::fs::read(dir.join("message.pem")).unwrap_or_default();
     CmsContentInfo::from_pem(&pem).map_err(|_| fail(Class::Parse, "message"))?;
     let message = message_block(&pem).ok_or_else(|| fail(Class::Parse, "message"))?;
-    Ok(Encoded { message, certfile, cafile })
+    Ok(Encoded {
+        message,
+        certfile,
+        cafile,
+    })
 }
 
 /// The result of a calibration.
@@ -124,9 +150,16 @@ pub fn run(repo: &Path) -> Result<Calibration, String> {
     let empty = std::env::temp_dir().join(format!("difffuzz-empty-{}", std::process::id()));
     std::fs::create_dir_all(&empty).map_err(|e| e.to_string())?;
     let allowed = allow_listed(repo);
-    let mut cal = Calibration { scenarios: dirs.len(), oracle_mismatches: Vec::new(), cmsverify_differences: Vec::new() };
+    let mut cal = Calibration {
+        scenarios: dirs.len(),
+        oracle_mismatches: Vec::new(),
+        cmsverify_differences: Vec::new(),
+    };
     for dir in &dirs {
-        let id = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let id = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let command = command_class(dir, &empty)?;
         let (theirs, input) = match load(dir) {
             Ok(input) => (openssl_verdict(&input), Some(input)),
@@ -137,7 +170,12 @@ pub fn run(repo: &Path) -> Result<Calibration, String> {
             c => c == theirs.class,
         };
         if !same {
-            cal.oracle_mismatches.push(format!("{id}: command {} but oracle {} ({})", command.name(), theirs.class.name(), theirs.reason));
+            cal.oracle_mismatches.push(format!(
+                "{id}: command {} but oracle {} ({})",
+                command.name(),
+                theirs.class.name(),
+                theirs.reason
+            ));
         }
         let ours = match &input {
             Some(input) => cmsverify_verdict(input, AlgorithmPolicy::default()),
@@ -145,7 +183,12 @@ pub fn run(repo: &Path) -> Result<Calibration, String> {
         };
         if !agree(&theirs, &ours) {
             cal.cmsverify_differences.push((
-                format!("{id}: oracle {} / cmsverify {} ({})", theirs.class.name(), ours.class.name(), ours.reason),
+                format!(
+                    "{id}: oracle {} / cmsverify {} ({})",
+                    theirs.class.name(),
+                    ours.class.name(),
+                    ours.reason
+                ),
                 allowed.contains(&id),
             ));
         }

@@ -22,13 +22,34 @@ pub struct Rule {
 
 /// The rules, in the order they are tried.
 pub const RULES: [Rule; 7] = [
-    Rule { item: 5, name: "weak-algorithm-refused" },
-    Rule { item: 4, name: "ed25519-signer-accepted" },
-    Rule { item: 4, name: "dsa-refused" },
-    Rule { item: 6, name: "content-type-attribute-must-equal" },
-    Rule { item: 7, name: "other-name-constraint-forms-fail-closed" },
-    Rule { item: 2, name: "certfile-certs-are-intermediates" },
-    Rule { item: 3, name: "every-candidate-tried" },
+    Rule {
+        item: 5,
+        name: "weak-algorithm-refused",
+    },
+    Rule {
+        item: 4,
+        name: "ed25519-signer-accepted",
+    },
+    Rule {
+        item: 4,
+        name: "dsa-refused",
+    },
+    Rule {
+        item: 6,
+        name: "content-type-attribute-must-equal",
+    },
+    Rule {
+        item: 7,
+        name: "other-name-constraint-forms-fail-closed",
+    },
+    Rule {
+        item: 2,
+        name: "certfile-certs-are-intermediates",
+    },
+    Rule {
+        item: 3,
+        name: "every-candidate-tried",
+    },
 ];
 
 fn is(theirs: &Verdict, ours: &Verdict, t: Class, o: Class) -> bool {
@@ -36,7 +57,9 @@ fn is(theirs: &Verdict, ours: &Verdict, t: Class, o: Class) -> bool {
 }
 
 fn keys_in_use(s: &Scenario) -> Vec<KeyId> {
-    let mut keys: Vec<KeyId> = (0..s.certs.len()).flat_map(|i| [s.certs[i].key, s.cert_signing_key(i)]).collect();
+    let mut keys: Vec<KeyId> = (0..s.certs.len())
+        .flat_map(|i| [s.certs[i].key, s.cert_signing_key(i)])
+        .collect();
     keys.extend(s.msg.signers.iter().map(|sg| s.signer_key(sg)));
     keys
 }
@@ -51,21 +74,32 @@ fn one_tlv(v: &[u8]) -> bool {
 }
 
 fn has_other_nc_form(s: &Scenario) -> bool {
-    s.certs.iter().flat_map(|c| c.extensions.iter().flatten()).any(|e| {
-        e.oid == oids::NAME_CONSTRAINTS
-            && matches!(&e.value, ExtValue::Raw(v) if one_tlv(v)
+    s.certs
+        .iter()
+        .flat_map(|c| c.extensions.iter().flatten())
+        .any(|e| {
+            e.oid == oids::NAME_CONSTRAINTS
+                && matches!(&e.value, ExtValue::Raw(v) if one_tlv(v)
                 && v.windows(2).any(|w| w == [0x87, 0x08] || w == [0x86, 0x0C]))
-    })
+        })
 }
 
 fn content_type_differs(s: &Scenario) -> bool {
     s.msg.signers.iter().any(|sg| {
-        sg.signed_attrs.iter().flatten().any(|a| matches!(a, Attr::Raw { oid, .. } if *oid == oids::CONTENT_TYPE))
+        sg.signed_attrs
+            .iter()
+            .flatten()
+            .any(|a| matches!(a, Attr::Raw { oid, .. } if *oid == oids::CONTENT_TYPE))
     })
 }
 
 /// The rule that explains the disagreement of `s`, if any.
-pub fn classify(s: &Scenario, theirs: &Verdict, ours: &Verdict, signing: &mut Signing) -> Option<Rule> {
+pub fn classify(
+    s: &Scenario,
+    theirs: &Verdict,
+    ours: &Verdict,
+    signing: &mut Signing,
+) -> Option<Rule> {
     if ours.class == Class::Panic {
         return None;
     }
@@ -78,7 +112,11 @@ pub fn classify(s: &Scenario, theirs: &Verdict, ours: &Verdict, signing: &mut Si
         }
     }
     // 4: Ed25519 signers verify; OpenSSL 3.0 cannot verify them in CMS.
-    let ed_signer = s.msg.signers.iter().any(|sg| s.signer_key(sg) == KeyId::Ed25519);
+    let ed_signer = s
+        .msg
+        .signers
+        .iter()
+        .any(|sg| s.signer_key(sg) == KeyId::Ed25519);
     if ed_signer && is(theirs, ours, Class::Verify, Class::Ok) {
         return Some(RULES[1]);
     }
@@ -109,7 +147,11 @@ pub fn classify(s: &Scenario, theirs: &Verdict, ours: &Verdict, signing: &mut Si
         // 3: every candidate is tried: drop the extra copies (the duplicates
         // of a certificate's name or identifier) and OpenSSL must agree.
         let mut without = s.clone();
-        for list in [&mut without.cafile, &mut without.certfile, &mut without.msg.certs] {
+        for list in [
+            &mut without.cafile,
+            &mut without.certfile,
+            &mut without.msg.certs,
+        ] {
             list.retain(|&i| i < 3);
         }
         let duplicates = s.certs.len() > 3 || s.msg.certs.windows(2).any(|w| w[0] == w[1]);
@@ -124,11 +166,17 @@ pub fn classify(s: &Scenario, theirs: &Verdict, ours: &Verdict, signing: &mut Si
         if duplicates && agree(&openssl_verdict(&first.encode(signing)), ours) {
             return Some(RULES[6]);
         }
-        // Two SignerInfos with one identifier need two certificates, which
-        // OpenSSL 3.0 cannot both pick: a copy of the signer certificate
-        // under the same identifier with the second signer's key.
-        let copies = s.certs.iter().skip(3).any(|c| c.serial == s.certs[crate::model::LEAF].serial);
-        if copies && s.msg.signers.len() > 1 {
+        // A copy of the signer certificate (same issuer and serial, another
+        // key) that OpenSSL 3.0 commits to where no reordering helps: two
+        // SignerInfos with one identifier need both certificates, or the
+        // copy is the only certfile certificate (removing it would leave
+        // no certfile).
+        let copies = s
+            .certs
+            .iter()
+            .skip(3)
+            .any(|c| c.serial == s.certs[crate::model::LEAF].serial);
+        if copies {
             return Some(RULES[6]);
         }
     }

@@ -85,7 +85,10 @@ pub fn set_sorted(parts: &[Vec<u8>]) -> Vec<u8> {
     sorted.sort();
     tlv(
         tag::SET,
-        &sorted.iter().flat_map(|p| p.iter().copied()).collect::<Vec<u8>>(),
+        &sorted
+            .iter()
+            .flat_map(|p| p.iter().copied())
+            .collect::<Vec<u8>>(),
     )
 }
 
@@ -164,7 +167,9 @@ pub fn named_bits(set_bits: &[u32]) -> Vec<u8> {
     for &b in set_bits {
         bytes[(b / 8) as usize] |= 0x80 >> (b % 8);
     }
-    let unused = (0..8).take_while(|i| bytes[len - 1] & (1 << i) == 0).count() as u8;
+    let unused = (0..8)
+        .take_while(|i| bytes[len - 1] & (1 << i) == 0)
+        .count() as u8;
     let mut c = vec![unused];
     c.extend_from_slice(&bytes);
     tlv(tag::BIT_STRING, &c)
@@ -178,10 +183,7 @@ pub fn ctx(n: u8, constructed: bool) -> u8 {
 /// An OCTET STRING in BER constructed form: chunks of `chunk` bytes,
 /// indefinite-length when `indefinite`.
 pub fn octets_constructed(content: &[u8], chunk: usize, indefinite: bool) -> Vec<u8> {
-    let chunks: Vec<u8> = content
-        .chunks(chunk.max(1))
-        .flat_map(octets)
-        .collect();
+    let chunks: Vec<u8> = content.chunks(chunk.max(1)).flat_map(octets).collect();
     cons(0x24, &chunks, indefinite)
 }
 
@@ -190,7 +192,8 @@ pub fn pem(label: &str, der: &[u8]) -> Vec<u8> {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut b64 = Vec::with_capacity(der.len() * 4 / 3 + 4);
     for chunk in der.chunks(3) {
-        let n = chunk.iter().fold(0u32, |acc, &b| (acc << 8) | u32::from(b)) << (8 * (3 - chunk.len()));
+        let n =
+            chunk.iter().fold(0u32, |acc, &b| (acc << 8) | u32::from(b)) << (8 * (3 - chunk.len()));
         for i in 0..4 {
             if i <= chunk.len() {
                 b64.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]);
@@ -206,21 +209,6 @@ pub fn pem(label: &str, der: &[u8]) -> Vec<u8> {
     }
     out.extend_from_slice(format!("-----END {label}-----\n").as_bytes());
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn encodes_like_openssl() {
-        assert_eq!(oid("1.2.840.113549.1.7.2"), b"\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07\x02");
-        assert_eq!(int(128), vec![2, 2, 0, 128]);
-        assert_eq!(int(0), vec![2, 1, 0]);
-        assert_eq!(length(300), vec![0x82, 1, 44]);
-        assert_eq!(named_bits(&[0, 5]), vec![3, 2, 2, 0x84]);
-        assert_eq!(pem("X", b"ab"), b"-----BEGIN X-----\nYWI=\n-----END X-----\n");
-    }
 }
 
 /// The DER of the first PEM block of `text` (any label), if it decodes.
@@ -250,4 +238,25 @@ pub fn unpem(text: &[u8]) -> Option<Vec<u8>> {
         }
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_like_openssl() {
+        assert_eq!(
+            oid("1.2.840.113549.1.7.2"),
+            b"\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07\x02"
+        );
+        assert_eq!(int(128), vec![2, 2, 0, 128]);
+        assert_eq!(int(0), vec![2, 1, 0]);
+        assert_eq!(length(300), vec![0x82, 1, 44]);
+        assert_eq!(named_bits(&[0, 5]), vec![3, 2, 2, 0x84]);
+        assert_eq!(
+            pem("X", b"ab"),
+            b"-----BEGIN X-----\nYWI=\n-----END X-----\n"
+        );
+    }
 }

@@ -18,7 +18,8 @@ pub struct Known {
 }
 
 fn has(muts: &[Mutation], name: &str, detail: &str) -> bool {
-    muts.iter().any(|m| m.name == name && m.detail.contains(detail))
+    muts.iter()
+        .any(|m| m.name == name && m.detail.contains(detail))
 }
 
 fn classes(t: &Verdict, o: &Verdict, theirs: &[Class], ours: &[Class]) -> bool {
@@ -38,11 +39,15 @@ pub fn match_known(muts: &[Mutation], t: &Verdict, o: &Verdict) -> Option<Known>
         return found("F1", false);
     }
     // F2: a TBSCertificate with a non-minimal (BER) length.
-    if has(muts, "cert.tbs_ber_length", "") && classes(t, o, &[Ok, Verify], &[Config, Parse, Verify]) {
+    if has(muts, "cert.tbs_ber_length", "")
+        && classes(t, o, &[Ok, Verify], &[Config, Parse, Verify])
+    {
         return found("F2", true);
     }
     // F3: an X.509 version 4 (INTEGER 3) certificate.
-    if has(muts, "cert.version", "Some([02, 01, 03])") && classes(t, o, &[Ok, Verify], &[Config, Parse]) {
+    if has(muts, "cert.version", "Some([02, 01, 03])")
+        && classes(t, o, &[Ok, Verify], &[Config, Parse])
+    {
         return found("F3", false);
     }
     // F4: the anchor's signature algorithms differ (its self-signature fails).
@@ -57,13 +62,29 @@ pub fn match_known(muts: &[Mutation], t: &Verdict, o: &Verdict) -> Option<Known>
     if has(muts, "name.rdn_shape", "issuer shape 1 ") && classes(t, o, &[Ok], &[Verify]) {
         return found("F5", true);
     }
-    // F6: malformed extensions OpenSSL decodes when it caches a certificate.
-    let cached = ["1.3.6.1.5.5.7.1.7 ", "1.3.6.1.5.5.7.1.8 ", "2.5.29.31 ", "2.5.29.46 ", "1.3.6.1.5.5.7.1.1 ", "2.5.29.32 ", "2.5.29.36 ", "2.5.29.54 ", "1.3.6.1.5.5.7.1.24 "];
-    if cached.iter().any(|oid| has(muts, "ext.malformed", oid)) && classes(t, o, &[Verify], &[Ok]) {
+    // F6: malformed or duplicated extensions OpenSSL decodes when it caches
+    // a certificate.
+    let duplicated = has(muts, "ext.duplicate", "") && classes(t, o, &[Verify], &[Ok]);
+    let cached = [
+        "1.3.6.1.5.5.7.1.7 ",
+        "1.3.6.1.5.5.7.1.8 ",
+        "2.5.29.31 ",
+        "2.5.29.46 ",
+        "1.3.6.1.5.5.7.1.1 ",
+        "2.5.29.32 ",
+        "2.5.29.36 ",
+        "2.5.29.54 ",
+        "1.3.6.1.5.5.7.1.24 ",
+    ];
+    if (duplicated || cached.iter().any(|oid| has(muts, "ext.malformed", oid)))
+        && classes(t, o, &[Verify], &[Ok])
+    {
         return found("F6", true);
     }
     // F7: RFC 3779 resources are not validated along the path.
-    if (has(muts, "ext.set", "1.3.6.1.5.5.7.1.8 ") || has(muts, "ext.set", "1.3.6.1.5.5.7.1.7 ")) && classes(t, o, &[Verify], &[Ok]) {
+    if (has(muts, "ext.set", "1.3.6.1.5.5.7.1.8 ") || has(muts, "ext.set", "1.3.6.1.5.5.7.1.7 "))
+        && classes(t, o, &[Verify], &[Ok])
+    {
         return found("F7", false);
     }
     // F8: an RSA public exponent over 33 bits.
@@ -75,12 +96,31 @@ pub fn match_known(muts: &[Mutation], t: &Verdict, o: &Verdict) -> Option<Known>
         return found("F9", false);
     }
     // F10: a SHA-3 RSA signature OID as the digest algorithm (alias).
-    if has(muts, "msg.digest_alg", "form 1") && has(muts, "msg.signer_hash", "Sha3_256") && classes(t, o, &[Ok], &[Verify]) {
+    if has(muts, "msg.digest_alg", "form 1")
+        && has(muts, "msg.signer_hash", "Sha3_256")
+        && classes(t, o, &[Ok], &[Verify])
+    {
         return found("F10", true);
     }
     // F11: an extension value followed by extra bytes.
     if has(muts, "ext.malformed", "form 1") && classes(t, o, &[Ok], &[Verify, Config]) {
         return found("F11", false);
+    }
+    // F12: RSA PKCS#1 v1.5 with SHA-3 (id-rsassa-pkcs1-v1_5-with-sha3-256).
+    if (has(muts, "msg.signer_hash", "Sha3_256") || has(muts, "cert.hash", "Sha3_256"))
+        && classes(t, o, &[Ok], &[Verify])
+    {
+        return found("F12", false);
+    }
+    // F13: empty RDNs do not count when names are compared for chaining.
+    if has(muts, "name.rdn_shape", "shape 0 ") && classes(t, o, &[Ok], &[Verify]) {
+        return found("F13", false);
+    }
+    // F14: elliptic curves OpenSSL verifies and cmsverify does not support.
+    if (has(muts, "cert.key", "Secp256k1") || has(muts, "cert.key", "Brainpool256"))
+        && classes(t, o, &[Ok], &[Verify])
+    {
+        return found("F14", true);
     }
     None
 }

@@ -51,10 +51,18 @@ fn real_main() -> Result<ExitCode, String> {
         first: arg(&args, "--first", 0)?,
         cases: arg(&args, "--cases", 10_000)?,
         threads: arg(&args, "--threads", 1)?,
-        out: args.iter().position(|a| a == "--out").and_then(|i| args.get(i + 1)).map(PathBuf::from),
+        out: args
+            .iter()
+            .position(|a| a == "--out")
+            .and_then(|i| args.get(i + 1))
+            .map(PathBuf::from),
         progress_secs: arg(&args, "--progress", 10)?,
     };
-    let repo: PathBuf = arg(&args, "--repo", PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/..")))?;
+    let repo: PathBuf = arg(
+        &args,
+        "--repo",
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/..")),
+    )?;
     let pool = Arc::new(keys::Pool::load().map_err(|e| format!("key pool: {e}"))?);
 
     if args.iter().any(|a| a == "--bench-phases") {
@@ -62,7 +70,10 @@ fn real_main() -> Result<ExitCode, String> {
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(i) = args.iter().position(|a| a == "--case") {
-        let case: u64 = args.get(i + 1).and_then(|v| v.parse().ok()).ok_or("--case needs a number")?;
+        let case: u64 = args
+            .get(i + 1)
+            .and_then(|v| v.parse().ok())
+            .ok_or("--case needs a number")?;
         return reproduce(&opts, case, pool, arg(&args, "--dump", PathBuf::new())?);
     }
 
@@ -72,7 +83,12 @@ fn real_main() -> Result<ExitCode, String> {
         for m in &cal.oracle_mismatches {
             eprintln!("calibration: {m}");
         }
-        let unlisted: Vec<&String> = cal.cmsverify_differences.iter().filter(|d| !d.1).map(|d| &d.0).collect();
+        let unlisted: Vec<&String> = cal
+            .cmsverify_differences
+            .iter()
+            .filter(|d| !d.1)
+            .map(|d| &d.0)
+            .collect();
         for d in &unlisted {
             eprintln!("calibration: cmsverify differs from the oracle, not in allow.tsv: {d}");
         }
@@ -86,16 +102,27 @@ fn real_main() -> Result<ExitCode, String> {
             t.elapsed().as_secs_f64()
         );
         if !cal.oracle_mismatches.is_empty() {
-            return Err("calibration failed: the oracle does not reproduce the openssl command".into());
+            return Err(
+                "calibration failed: the oracle does not reproduce the openssl command".into(),
+            );
         }
     }
 
     // The baseline must verify on both sides, or every case is noise.
     let mut signing = sign::Signing::new(pool.clone());
     let base = baseline::scenario().encode(&mut signing);
-    let (theirs, ours) = (oracle::openssl_verdict(&base), oracle::cmsverify_verdict(&base, Default::default()));
+    let (theirs, ours) = (
+        oracle::openssl_verdict(&base),
+        oracle::cmsverify_verdict(&base, Default::default()),
+    );
     if theirs.class != Class::Ok || !agree(&theirs, &ours) {
-        return Err(format!("baseline: openssl {} ({}), cmsverify {} ({})", theirs.class.name(), theirs.reason, ours.class.name(), ours.reason));
+        return Err(format!(
+            "baseline: openssl {} ({}), cmsverify {} ({})",
+            theirs.class.name(),
+            theirs.reason,
+            ours.class.name(),
+            ours.reason
+        ));
     }
 
     let start = Instant::now();
@@ -118,36 +145,73 @@ fn real_main() -> Result<ExitCode, String> {
     for ((names, t, o), f) in &totals.findings {
         let how = match (f.rule, f.known) {
             (Some(r), _) => format!("item {} {}", r.item, r.name),
-            (None, Some(k)) => format!("finding {}{}", k.id, if k.in_issue_15 { " (issue 15)" } else { "" }),
+            (None, Some(k)) => format!(
+                "finding {}{}",
+                k.id,
+                if k.in_issue_15 { " (issue 15)" } else { "" }
+            ),
             (None, None) => "NEW FINDING".to_string(),
         };
-        println!("  [{how}] {n} case(s), first case {} openssl {t} / cmsverify {o}: {}", f.case, names.join(" + "), n = f.count);
+        println!(
+            "  [{how}] {n} case(s), first case {} openssl {t} / cmsverify {o}: {}",
+            f.case,
+            names.join(" + "),
+            n = f.count
+        );
         println!("      {}", f.mutations.join(" ; "));
-        println!("      openssl: {} | cmsverify: {}", f.theirs.reason, f.ours.reason);
+        println!(
+            "      openssl: {} | cmsverify: {}",
+            f.theirs.reason, f.ours.reason
+        );
     }
     let unexplained = totals.unexplained();
     println!(
         "difffuzz: {} disagreement(s) are recorded findings (FINDINGS.md), {unexplained} unexplained",
         totals.known_findings()
     );
-    Ok(if unexplained == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if unexplained == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
-fn reproduce(opts: &run::Options, case: u64, pool: Arc<keys::Pool>, dump: PathBuf) -> Result<ExitCode, String> {
+fn reproduce(
+    opts: &run::Options,
+    case: u64,
+    pool: Arc<keys::Pool>,
+    dump: PathBuf,
+) -> Result<ExitCode, String> {
     let mut signing = sign::Signing::new(pool);
     let (muts, _, enc, theirs, ours) = run::judge(opts.seed, case, &mut signing);
     println!("seed {} case {case}: {muts:?}", opts.seed);
-    println!("openssl: {} ({})\ncmsverify: {} ({})", theirs.class.name(), theirs.reason, ours.class.name(), ours.reason);
+    println!(
+        "openssl: {} ({})\ncmsverify: {} ({})",
+        theirs.class.name(),
+        theirs.reason,
+        ours.class.name(),
+        ours.reason
+    );
     if !agree(&theirs, &ours) {
         let min = run::minimise(muts, &mut signing);
         let (s, _, t, o) = run::judge_with(&min, &mut signing);
         println!("minimised: {min:?}");
-        println!("minimised verdicts: openssl {} ({}), cmsverify {} ({})", t.class.name(), t.reason, o.class.name(), o.reason);
-        println!("documented difference: {:?}", classify::classify(&s, &t, &o, &mut signing));
+        println!(
+            "minimised verdicts: openssl {} ({}), cmsverify {} ({})",
+            t.class.name(),
+            t.reason,
+            o.class.name(),
+            o.reason
+        );
+        println!(
+            "documented difference: {:?}",
+            classify::classify(&s, &t, &o, &mut signing)
+        );
         println!("recorded finding: {:?}", known::match_known(&min, &t, &o));
     }
     if !dump.as_os_str().is_empty() {
-        run::dump(&dump, &enc, &format!("seed {} case {case}\n", opts.seed)).map_err(|e| e.to_string())?;
+        run::dump(&dump, &enc, &format!("seed {} case {case}\n", opts.seed))
+            .map_err(|e| e.to_string())?;
         println!("inputs written to {}", dump.display());
     }
     Ok(ExitCode::SUCCESS)
@@ -159,14 +223,25 @@ pub fn bench_phases(pool: Arc<keys::Pool>) {
     let s = baseline::scenario();
     let n = 300;
     let t = Instant::now();
-    for _ in 0..n { let _ = s.encode(&mut signing); }
+    for _ in 0..n {
+        let _ = s.encode(&mut signing);
+    }
     let e = t.elapsed();
     let enc = s.encode(&mut signing);
     let t = Instant::now();
-    for _ in 0..n { let _ = oracle::openssl_verdict(&enc); }
+    for _ in 0..n {
+        let _ = oracle::openssl_verdict(&enc);
+    }
     let o = t.elapsed();
     let t = Instant::now();
-    for _ in 0..n { let _ = oracle::cmsverify_verdict(&enc, Default::default()); }
+    for _ in 0..n {
+        let _ = oracle::cmsverify_verdict(&enc, Default::default());
+    }
     let c = t.elapsed();
-    eprintln!("per case: encode {:?} openssl {:?} cmsverify {:?}", e / n, o / n, c / n);
+    eprintln!(
+        "per case: encode {:?} openssl {:?} cmsverify {:?}",
+        e / n,
+        o / n,
+        c / n
+    );
 }

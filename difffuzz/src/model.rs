@@ -137,7 +137,10 @@ pub enum Attr {
     /// messageDigest of the content with the signer's digest.
     MessageDigest,
     /// Any attribute: OID and its values (TLVs), written in this order.
-    Raw { oid: &'static str, values: Vec<Vec<u8>> },
+    Raw {
+        oid: &'static str,
+        values: Vec<Vec<u8>>,
+    },
 }
 
 /// How the signer is identified.
@@ -189,7 +192,10 @@ pub struct SignerSpec {
 pub enum ContentForm {
     Der,
     /// Constructed, in chunks of this many bytes.
-    Constructed { chunk: usize, indefinite: bool },
+    Constructed {
+        chunk: usize,
+        indefinite: bool,
+    },
     /// Absent: a detached signature with no content given.
     Detached,
 }
@@ -276,7 +282,10 @@ impl Scenario {
             ExtValue::Skid => der::octets(&signing.pool.key(c.key).ski),
             ExtValue::Akid => {
                 let issuer_key = self.certs.get(c.signed_by).map_or(c.key, |s| s.key);
-                der::seq(&[&der::tlv(der::ctx(0, false), &signing.pool.key(issuer_key).ski)])
+                der::seq(&[&der::tlv(
+                    der::ctx(0, false),
+                    &signing.pool.key(issuer_key).ski,
+                )])
             }
         };
         let crit = match e.crit {
@@ -286,7 +295,6 @@ impl Scenario {
         };
         der::seq(&[&der::oid(e.oid), &crit, &der::octets(&value)])
     }
-
 
     fn encode_cert(&self, i: usize, signing: &mut Signing) -> Vec<u8> {
         let c = &self.certs[i];
@@ -316,7 +324,10 @@ impl Scenario {
             .extensions
             .as_ref()
             .map(|list| {
-                let body: Vec<u8> = list.iter().flat_map(|e| self.encode_ext(i, e, signing)).collect();
+                let body: Vec<u8> = list
+                    .iter()
+                    .flat_map(|e| self.encode_ext(i, e, signing))
+                    .collect();
                 der::tlv(der::ctx(3, true), &der::tlv(tag::SEQUENCE, &body))
             })
             .unwrap_or_default();
@@ -387,7 +398,10 @@ impl Scenario {
             .clone()
             .unwrap_or_else(|| keys::signature_algorithm(key, s.hash, s.scheme));
         let (attrs_field, signature) = match &s.signed_attrs {
-            None => (Vec::new(), signing.sign(key, s.hash, s.scheme, &self.msg.content)),
+            None => (
+                Vec::new(),
+                signing.sign(key, s.hash, s.scheme, &self.msg.content),
+            ),
             Some(attrs) => {
                 let sent: Vec<Vec<u8>> = attrs
                     .iter()

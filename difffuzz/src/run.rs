@@ -10,16 +10,16 @@ use std::time::Instant;
 
 use cmsverify::AlgorithmPolicy;
 
+use crate::baseline;
 use crate::classify::{classify, Rule};
-use crate::known::{match_known, Known};
 use crate::der;
 use crate::keys::Pool;
+use crate::known::{match_known, Known};
 use crate::model::{Encoded, Scenario};
 use crate::mutate::{self, Mutation};
 use crate::oracle::{agree, cmsverify_verdict, openssl_verdict, Verdict};
 use crate::rng::Rng;
 use crate::sign::Signing;
-use crate::baseline;
 
 /// What a run is asked to do.
 #[derive(Debug, Clone)]
@@ -72,19 +72,30 @@ impl Totals {
 
     /// Disagreements that are recorded findings (cmsverify bugs).
     pub fn known_findings(&self) -> u64 {
-        self.findings.values().filter(|f| f.rule.is_none() && f.known.is_some()).map(|f| f.count).sum()
+        self.findings
+            .values()
+            .filter(|f| f.rule.is_none() && f.known.is_some())
+            .map(|f| f.count)
+            .sum()
     }
 }
 
 /// Builds, encodes and judges case `case`.
-pub fn judge(seed: u64, case: u64, signing: &mut Signing) -> (Vec<Mutation>, Scenario, Encoded, Verdict, Verdict) {
+pub fn judge(
+    seed: u64,
+    case: u64,
+    signing: &mut Signing,
+) -> (Vec<Mutation>, Scenario, Encoded, Verdict, Verdict) {
     let mut rng = Rng::for_case(seed, case);
     let muts = mutate::draw(&mut rng);
     let (s, enc, theirs, ours) = judge_with(&muts, signing);
     (muts, s, enc, theirs, ours)
 }
 
-pub fn judge_with(muts: &[Mutation], signing: &mut Signing) -> (Scenario, Encoded, Verdict, Verdict) {
+pub fn judge_with(
+    muts: &[Mutation],
+    signing: &mut Signing,
+) -> (Scenario, Encoded, Verdict, Verdict) {
     let mut s = baseline::scenario();
     for m in muts {
         m.apply(&mut s);
@@ -116,7 +127,11 @@ pub fn dump(dir: &PathBuf, enc: &Encoded, text: &str) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     std::fs::write(dir.join("message.der"), &enc.message)?;
     std::fs::write(dir.join("message.pem"), der::pem("CMS", &enc.message))?;
-    let pems = |l: &[Vec<u8>]| l.iter().flat_map(|c| der::pem("CERTIFICATE", c)).collect::<Vec<u8>>();
+    let pems = |l: &[Vec<u8>]| {
+        l.iter()
+            .flat_map(|c| der::pem("CERTIFICATE", c))
+            .collect::<Vec<u8>>()
+    };
     std::fs::write(dir.join("certfile.pem"), pems(&enc.certfile))?;
     std::fs::write(dir.join("cafile.pem"), pems(&enc.cafile))?;
     std::fs::write(dir.join("desc.txt"), text)
@@ -171,7 +186,10 @@ fn worker(t: usize, opts: &Options, pool: Arc<Pool>, totals: &Mutex<Totals>, don
     while case < end {
         let (muts, _, _, theirs, ours) = judge(opts.seed, case, &mut signing);
         local.cases += 1;
-        *local.by_class.entry((theirs.class.name(), ours.class.name())).or_default() += 1;
+        *local
+            .by_class
+            .entry((theirs.class.name(), ours.class.name()))
+            .or_default() += 1;
         if agree(&theirs, &ours) {
             local.agreed += 1;
         } else {
@@ -190,11 +208,21 @@ fn worker(t: usize, opts: &Options, pool: Arc<Pool>, totals: &Mutex<Totals>, don
     }
 }
 
-fn record(opts: &Options, case: u64, muts: Vec<Mutation>, signing: &mut Signing, totals: &Mutex<Totals>) {
+fn record(
+    opts: &Options,
+    case: u64,
+    muts: Vec<Mutation>,
+    signing: &mut Signing,
+    totals: &Mutex<Totals>,
+) {
     let min = minimise(muts, signing);
     let (s, enc, t, o) = judge_with(&min, signing);
     let rule = classify(&s, &t, &o, signing);
-    let known = if rule.is_none() { match_known(&min, &t, &o) } else { None };
+    let known = if rule.is_none() {
+        match_known(&min, &t, &o)
+    } else {
+        None
+    };
     let mut names: Vec<&'static str> = min.iter().map(|m| m.name).collect();
     names.sort_unstable();
     let sig: Signature = (names, t.class.name(), o.class.name());
@@ -224,10 +252,25 @@ fn record(opts: &Options, case: u64, muts: Vec<Mutation>, signing: &mut Signing,
             (None, Some(k)) => k.id.to_string(),
             (None, None) => "new".to_string(),
         };
-        let _ = dump(&out.join(format!("{kind}-{}-{case}", opts.seed)), &enc, &text);
+        let _ = dump(
+            &out.join(format!("{kind}-{}-{case}", opts.seed)),
+            &enc,
+            &text,
+        );
     }
     if rule.is_none() && known.is_none() {
         eprintln!("difffuzz: NEW FINDING\n{text}");
     }
-    all.findings.insert(sig, Finding { case, rule, known, mutations, theirs: t, ours: o, count: 1 });
+    all.findings.insert(
+        sig,
+        Finding {
+            case,
+            rule,
+            known,
+            mutations,
+            theirs: t,
+            ours: o,
+            count: 1,
+        },
+    );
 }

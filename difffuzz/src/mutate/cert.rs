@@ -41,23 +41,31 @@ fn key(rng: &mut Rng) -> Mutation {
 fn hash(rng: &mut Rng) -> Mutation {
     let t = target(rng);
     let h = *rng.pick(&Hash::ALL);
-    Mutation::new("cert.hash", format!("{} signed with {h:?}", role(t)), move |s| {
-        if let Some(c) = s.certs.get_mut(t) {
-            c.hash = h;
-        }
-    })
+    Mutation::new(
+        "cert.hash",
+        format!("{} signed with {h:?}", role(t)),
+        move |s| {
+            if let Some(c) = s.certs.get_mut(t) {
+                c.hash = h;
+            }
+        },
+    )
 }
 
 fn pss(rng: &mut Rng) -> Mutation {
     let t = target(rng);
-    Mutation::new("cert.pss", format!("{} signed RSASSA-PSS", role(t)), move |s| {
-        let key = s.cert_signing_key(t.min(s.certs.len() - 1));
-        if let Some(c) = s.certs.get_mut(t) {
-            if key.family() == Family::Rsa {
-                c.scheme = Scheme::Pss;
+    Mutation::new(
+        "cert.pss",
+        format!("{} signed RSASSA-PSS", role(t)),
+        move |s| {
+            let key = s.cert_signing_key(t.min(s.certs.len() - 1));
+            if let Some(c) = s.certs.get_mut(t) {
+                if key.family() == Family::Rsa {
+                    c.scheme = Scheme::Pss;
+                }
             }
-        }
-    })
+        },
+    )
 }
 
 /// Serial INTEGER contents: zero, negative, long, non-minimal, empty.
@@ -88,11 +96,15 @@ pub fn serial_variant(rng: &mut Rng) -> Vec<u8> {
 fn serial(rng: &mut Rng) -> Mutation {
     let t = target(rng);
     let v = serial_variant(rng);
-    Mutation::new("cert.serial", format!("{} serial {:02x?}", role(t), v), move |s| {
-        if let Some(c) = s.certs.get_mut(t) {
-            c.serial = v.clone();
-        }
-    })
+    Mutation::new(
+        "cert.serial",
+        format!("{} serial {:02x?}", role(t), v),
+        move |s| {
+            if let Some(c) = s.certs.get_mut(t) {
+                c.serial = v.clone();
+            }
+        },
+    )
 }
 
 fn version(rng: &mut Rng) -> Mutation {
@@ -104,11 +116,15 @@ fn version(rng: &mut Rng) -> Mutation {
         3 => Some(der::int(3)),
         _ => Some(vec![tag::INTEGER, 2, 0, 2]),
     };
-    Mutation::new("cert.version", format!("{} version {:02x?}", role(t), v), move |s| {
-        if let Some(c) = s.certs.get_mut(t) {
-            c.version = v.clone();
-        }
-    })
+    Mutation::new(
+        "cert.version",
+        format!("{} version {:02x?}", role(t), v),
+        move |s| {
+            if let Some(c) = s.certs.get_mut(t) {
+                c.version = v.clone();
+            }
+        },
+    )
 }
 
 /// A validity time TLV: valid, expired, future, and odd encodings.
@@ -175,7 +191,10 @@ pub fn retag(value: &[u8], from: u8, to: u8) -> Vec<u8> {
     let text: String = match from {
         tag::BMP => value
             .chunks(2)
-            .map(|c| char::from_u32(u32::from(c[0]) << 8 | u32::from(*c.get(1).unwrap_or(&0))).unwrap_or('?'))
+            .map(|c| {
+                char::from_u32(u32::from(c[0]) << 8 | u32::from(*c.get(1).unwrap_or(&0)))
+                    .unwrap_or('?')
+            })
             .collect(),
         tag::UNIVERSAL => value
             .chunks(4)
@@ -185,7 +204,10 @@ pub fn retag(value: &[u8], from: u8, to: u8) -> Vec<u8> {
     };
     match to {
         tag::BMP => text.encode_utf16().flat_map(|u| u.to_be_bytes()).collect(),
-        tag::UNIVERSAL => text.chars().flat_map(|c| (c as u32).to_be_bytes()).collect(),
+        tag::UNIVERSAL => text
+            .chars()
+            .flat_map(|c| (c as u32).to_be_bytes())
+            .collect(),
         _ => text.into_bytes(),
     }
 }
@@ -221,7 +243,11 @@ fn string_type(rng: &mut Rng) -> Mutation {
     let to = *rng.pick(&STRING_TAGS);
     Mutation::new(
         "name.string_type",
-        format!("{} {} RDN {rdn} as tag {to:#04x}", role(t), if issuer { "issuer" } else { "subject" }),
+        format!(
+            "{} {} RDN {rdn} as tag {to:#04x}",
+            role(t),
+            if issuer { "issuer" } else { "subject" }
+        ),
         move |s| {
             if let Some(name) = name_mut(s, t, issuer) {
                 if let Some(atv) = name.0.get_mut(rdn).and_then(|r| r.first_mut()) {
@@ -240,7 +266,11 @@ fn name_case(rng: &mut Rng) -> Mutation {
     let how = rng.below(5);
     Mutation::new(
         "name.case_space",
-        format!("{} {} RDN {rdn} edit {how}", role(t), if issuer { "issuer" } else { "subject" }),
+        format!(
+            "{} {} RDN {rdn} edit {how}",
+            role(t),
+            if issuer { "issuer" } else { "subject" }
+        ),
         move |s| {
             if let Some(name) = name_mut(s, t, issuer) {
                 if let Some(atv) = name.0.get_mut(rdn).and_then(|r| r.first_mut()) {
@@ -248,7 +278,11 @@ fn name_case(rng: &mut Rng) -> Mutation {
                         0 => atv.value.to_ascii_uppercase(),
                         1 => atv.value.to_ascii_lowercase(),
                         2 => [b"  ".as_slice(), &atv.value, b" "].concat(),
-                        3 => atv.value.iter().flat_map(|&b| if b == b' ' { vec![b' ', b' '] } else { vec![b] }).collect(),
+                        3 => atv
+                            .value
+                            .iter()
+                            .flat_map(|&b| if b == b' ' { vec![b' ', b' '] } else { vec![b] })
+                            .collect(),
                         _ => [atv.value.as_slice(), b"\0"].concat(),
                     };
                 }
@@ -264,9 +298,15 @@ fn rdn_shape(rng: &mut Rng) -> Mutation {
     let at = rng.below(4);
     Mutation::new(
         "name.rdn_shape",
-        format!("{} {} shape {how} at {at}", role(t), if issuer { "issuer" } else { "subject" }),
+        format!(
+            "{} {} shape {how} at {at}",
+            role(t),
+            if issuer { "issuer" } else { "subject" }
+        ),
         move |s| {
-            let Some(name) = name_mut(s, t, issuer) else { return };
+            let Some(name) = name_mut(s, t, issuer) else {
+                return;
+            };
             let at = at.min(name.0.len());
             match how {
                 0 => name.0.insert(at, Vec::new()),
@@ -304,31 +344,43 @@ fn sig_alg(rng: &mut Rng) -> Mutation {
         3 => der::seq(&[&der::oid("1.2.840.113549.1.1.1"), &der::null()]),
         4 => der::seq(&[&der::oid(Hash::Sha384.ecdsa_oid())]),
         5 => der::seq(&[&der::oid(Hash::Sha256.rsa_oid()), &der::int(0)]),
-        _ => der::seq(&[&der::oid(Hash::Sha256.rsa_oid()), &der::null(), &der::null()]),
+        _ => der::seq(&[
+            &der::oid(Hash::Sha256.rsa_oid()),
+            &der::null(),
+            &der::null(),
+        ]),
     };
-    Mutation::new("cert.sig_alg", format!("{} {which} {alg:02x?}", role(t)), move |s| {
-        if let Some(c) = s.certs.get_mut(t) {
-            if which != 1 {
-                c.tbs_sig_alg = Some(alg.clone());
+    Mutation::new(
+        "cert.sig_alg",
+        format!("{} {which} {alg:02x?}", role(t)),
+        move |s| {
+            if let Some(c) = s.certs.get_mut(t) {
+                if which != 1 {
+                    c.tbs_sig_alg = Some(alg.clone());
+                }
+                if which != 0 {
+                    c.outer_sig_alg = Some(alg.clone());
+                }
             }
-            if which != 0 {
-                c.outer_sig_alg = Some(alg.clone());
-            }
-        }
-    })
+        },
+    )
 }
 
 fn unique_ids(rng: &mut Rng) -> Mutation {
     let t = target(rng);
     let both = rng.one_in(2);
-    Mutation::new("cert.unique_ids", format!("{} both {both}", role(t)), move |s| {
-        if let Some(c) = s.certs.get_mut(t) {
-            c.subject_uid = Some(vec![1, 2, 3]);
-            if both {
-                c.issuer_uid = Some(vec![4]);
+    Mutation::new(
+        "cert.unique_ids",
+        format!("{} both {both}", role(t)),
+        move |s| {
+            if let Some(c) = s.certs.get_mut(t) {
+                c.subject_uid = Some(vec![1, 2, 3]);
+                if both {
+                    c.issuer_uid = Some(vec![4]);
+                }
             }
-        }
-    })
+        },
+    )
 }
 
 fn tbs_long_length(rng: &mut Rng) -> Mutation {
@@ -343,11 +395,15 @@ fn tbs_long_length(rng: &mut Rng) -> Mutation {
 fn wrong_signing_key(rng: &mut Rng) -> Mutation {
     let t = target(rng);
     let k = *rng.pick(&[KeyId::RsaC, KeyId::P256C]);
-    Mutation::new("cert.wrong_key", format!("{} signed by {k:?}", role(t)), move |s| {
-        if let Some(c) = s.certs.get_mut(t) {
-            c.sign_key = Some(k);
-        }
-    })
+    Mutation::new(
+        "cert.wrong_key",
+        format!("{} signed by {k:?}", role(t)),
+        move |s| {
+            if let Some(c) = s.certs.get_mut(t) {
+                c.sign_key = Some(k);
+            }
+        },
+    )
 }
 
 fn placement(rng: &mut Rng) -> Mutation {
@@ -355,9 +411,19 @@ fn placement(rng: &mut Rng) -> Mutation {
     let lists = rng.below(8); // bit 0 cafile, 1 certfile, 2 message
     Mutation::new(
         "place.cert",
-        format!("{} in cafile {} certfile {} message {}", role(t), lists & 1, lists >> 1 & 1, lists >> 2 & 1),
+        format!(
+            "{} in cafile {} certfile {} message {}",
+            role(t),
+            lists & 1,
+            lists >> 1 & 1,
+            lists >> 2 & 1
+        ),
         move |s| {
-            for (bit, list) in [(1, &mut s.cafile), (2, &mut s.certfile), (4, &mut s.msg.certs)] {
+            for (bit, list) in [
+                (1, &mut s.cafile),
+                (2, &mut s.certfile),
+                (4, &mut s.msg.certs),
+            ] {
                 list.retain(|&i| i != t);
                 if lists & bit != 0 {
                     list.push(t);
@@ -393,9 +459,14 @@ fn extra_cert(rng: &mut Rng) -> Mutation {
     let expired = rng.one_in(3);
     Mutation::new(
         "place.extra_cert",
-        format!("copy of {} with key {k:?} into list {to} first {first} expired {expired}", role(of)),
+        format!(
+            "copy of {} with key {k:?} into list {to} first {first} expired {expired}",
+            role(of)
+        ),
         move |s| {
-            let Some(mut c) = s.certs.get(of).cloned() else { return };
+            let Some(mut c) = s.certs.get(of).cloned() else {
+                return;
+            };
             c.key = k;
             if expired {
                 c.not_after = utc("210101000000Z");
