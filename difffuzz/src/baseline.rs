@@ -79,7 +79,7 @@ fn ca(subject: Name, key: KeyId, signed_by: usize, serial: u8) -> CertSpec {
         not_before: utc("200101000000Z"),
         not_after: utc("400101000000Z"),
         key,
-        spki: None,
+        spki_alg: None,
         signed_by,
         sign_key: None,
         hash: Hash::Sha256,

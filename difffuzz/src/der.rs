@@ -240,6 +240,39 @@ pub fn unpem(text: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// Splits `bytes` into consecutive definite-length TLVs (None if malformed).
+pub fn split_tlvs(mut bytes: &[u8]) -> Option<Vec<&[u8]>> {
+    let mut out = Vec::new();
+    while !bytes.is_empty() {
+        let first = *bytes.get(1)?;
+        let (header, len) = if first < 0x80 {
+            (2, usize::from(first))
+        } else {
+            let n = usize::from(first & 0x7F);
+            let len = bytes
+                .get(2..2 + n)?
+                .iter()
+                .fold(0usize, |a, &b| a << 8 | usize::from(b));
+            (2 + n, len)
+        };
+        let total = header.checked_add(len)?;
+        out.push(bytes.get(..total)?);
+        bytes = &bytes[total..];
+    }
+    Some(out)
+}
+
+/// The content octets of a definite-length TLV.
+pub fn content_of(tlv: &[u8]) -> Option<&[u8]> {
+    let first = *tlv.get(1)?;
+    let header = if first < 0x80 {
+        2
+    } else {
+        2 + usize::from(first & 0x7F)
+    };
+    tlv.get(header..)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

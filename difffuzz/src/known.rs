@@ -112,8 +112,11 @@ pub fn match_known(muts: &[Mutation], t: &Verdict, o: &Verdict) -> Option<Known>
     {
         return found("F12", false);
     }
-    // F13: empty RDNs do not count when names are compared for chaining.
-    if has(muts, "name.rdn_shape", "shape 0 ") && classes(t, o, &[Ok], &[Verify]) {
+    // F13: empty RDNs do not count when names are compared (chaining,
+    // signer identifiers).
+    let empty_rdn =
+        has(muts, "name.rdn_shape", "shape 0 ") || has(muts, "name.rdn_shape", "subject shape 1 ");
+    if empty_rdn && classes(t, o, &[Ok], &[Verify]) {
         return found("F13", false);
     }
     // F14: elliptic curves OpenSSL verifies and cmsverify does not support.
@@ -121,6 +124,16 @@ pub fn match_known(muts: &[Mutation], t: &Verdict, o: &Verdict) -> Option<Known>
         && classes(t, o, &[Ok], &[Verify])
     {
         return found("F14", true);
+    }
+    // F15: an anchor whose TBSCertificate signature algorithm does not fit
+    // its own key is not self-issued for OpenSSL, so not an anchor.
+    // (Signing the RSA root with an EC key puts ECDSA into its TBS too.)
+    let anchor_inner = has(muts, "cert.sig_alg", "root 0")
+        || has(muts, "cert.sig_alg", "root 2")
+        || (has(muts, "cert.wrong_key", "root signed by P256C")
+            && has(muts, "cert.sig_alg", "root 1"));
+    if anchor_inner && classes(t, o, &[Verify], &[Ok]) {
+        return found("F15", false);
     }
     None
 }

@@ -108,8 +108,8 @@ pub struct CertSpec {
     pub not_after: Vec<u8>,
     /// The certified key.
     pub key: KeyId,
-    /// Replaces the SubjectPublicKeyInfo (for parameter mutations).
-    pub spki: Option<Vec<u8>>,
+    /// Replaces the AlgorithmIdentifier inside the SubjectPublicKeyInfo.
+    pub spki_alg: Option<Vec<u8>>,
     /// Index of the issuing certificate in [`Scenario::certs`] (itself for a root).
     pub signed_by: usize,
     /// Signs with this key instead of the issuer's.
@@ -238,6 +238,15 @@ pub struct Encoded {
     pub cafile: Vec<Vec<u8>>,
 }
 
+/// `spki` with its AlgorithmIdentifier replaced by `alg` (if given).
+fn spki_with_alg(spki: &[u8], alg: Option<&[u8]>) -> Vec<u8> {
+    let parts = der::content_of(spki).and_then(der::split_tlvs);
+    match (alg, parts.as_deref()) {
+        (Some(alg), Some([_, key])) => der::seq(&[alg, key]),
+        _ => spki.to_vec(),
+    }
+}
+
 impl Scenario {
     /// The key that signs certificate `i`.
     pub fn cert_signing_key(&self, i: usize) -> KeyId {
@@ -307,10 +316,7 @@ impl Scenario {
             .as_ref()
             .map(|v| der::tlv(der::ctx(0, true), v))
             .unwrap_or_default();
-        let spki = c
-            .spki
-            .clone()
-            .unwrap_or_else(|| signing.pool.key(c.key).spki.clone());
+        let spki = spki_with_alg(&signing.pool.key(c.key).spki, c.spki_alg.as_deref());
         let uid = |n: u8, u: &Option<Vec<u8>>| {
             u.as_ref()
                 .map(|u| {

@@ -20,6 +20,7 @@ pub const GENERATORS: &[Gen] = &[
     (4, name_case),
     (4, rdn_shape),
     (4, sig_alg),
+    (3, spki_alg),
     (1, unique_ids),
     (2, tbs_long_length),
     (1, wrong_signing_key),
@@ -361,6 +362,39 @@ fn sig_alg(rng: &mut Rng) -> Mutation {
                 if which != 0 {
                     c.outer_sig_alg = Some(alg.clone());
                 }
+            }
+        },
+    )
+}
+
+/// The SubjectPublicKeyInfo's algorithm: parameters absent or wrong, the
+/// wrong curve, the wrong key type.
+fn spki_alg(rng: &mut Rng) -> Mutation {
+    let t = target(rng);
+    let form = rng.below(8);
+    let alg = match form {
+        0 => der::seq(&[&der::oid("1.2.840.113549.1.1.1")]),
+        1 => der::seq(&[&der::oid("1.2.840.113549.1.1.1"), &der::int(0)]),
+        2 => der::seq(&[&der::oid("1.2.840.113549.1.1.10")]),
+        3 => der::seq(&[
+            &der::oid("1.2.840.10045.2.1"),
+            &der::oid("1.2.840.10045.3.1.7"),
+        ]),
+        4 => der::seq(&[&der::oid("1.2.840.10045.2.1"), &der::oid("1.3.132.0.34")]),
+        5 => der::seq(&[&der::oid("1.2.840.10045.2.1"), &der::null()]),
+        6 => der::seq(&[&der::oid("1.2.840.10045.2.1")]),
+        _ => der::seq(&[
+            &der::oid("1.2.840.113549.1.1.1"),
+            &der::null(),
+            &der::null(),
+        ]),
+    };
+    Mutation::new(
+        "cert.spki_alg",
+        format!("{} form {form}", role(t)),
+        move |s| {
+            if let Some(c) = s.certs.get_mut(t) {
+                c.spki_alg = Some(alg.clone());
             }
         },
     )
