@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 need_command openssl openssl         # calibration runs the command
 need_pkg_config openssl libssl-dev  # the openssl crate links libcrypto
-cases=${DIFFFUZZ_SMOKE_CASES:-4000}
+cases=${DIFFFUZZ_SMOKE_CASES:-2000}
 # The release profile equals cmsverify's, and the target directory is the
 # main one, so the dependencies `cargo build --release --lib` compiled for
 # scripts/test-20-c.sh are reused.

@@ -125,6 +125,14 @@ pub fn match_known(muts: &[Mutation], t: &Verdict, o: &Verdict) -> Option<Known>
     {
         return found("F14", true);
     }
+    // F16: a name-constraint subtree with minimum/maximum fails closed
+    // even when no name of its form is checked.
+    if has(muts, "ext.set", "2.5.29.30 ")
+        && has(muts, "ext.set", "80, 01, 01]")
+        && classes(t, o, &[Ok], &[Verify])
+    {
+        return found("F16", false);
+    }
     // F15: an anchor whose TBSCertificate signature algorithm does not fit
     // its own key is not self-issued for OpenSSL, so not an anchor.
     // (Signing the RSA root with an EC key puts ECDSA into its TBS too.)
