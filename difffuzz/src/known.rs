@@ -133,6 +133,11 @@ pub fn match_known(muts: &[Mutation], t: &Verdict, o: &Verdict) -> Option<Known>
     {
         return found("F16", false);
     }
+    // F17: an SmtpUTF8Mailbox otherName is an e-mail name for rfc822Name
+    // constraints.
+    if has(muts, "ext.set", "2b, 06, 01, 05, 05, 07, 08, 09") && classes(t, o, &[Verify], &[Ok]) {
+        return found("F17", true);
+    }
     // F15: an anchor whose TBSCertificate signature algorithm does not fit
     // its own key is not self-issued for OpenSSL, so not an anchor.
     // (Signing the RSA root with an EC key puts ECDSA into its TBS too.)

@@ -142,7 +142,7 @@ fn real_main() -> Result<ExitCode, String> {
     for ((t, o), n) in &totals.by_class {
         println!("  openssl {t:<6} cmsverify {o:<6} {n}");
     }
-    for ((names, t, o), f) in &totals.findings {
+    for ((names, t, o, _, _), f) in &totals.findings {
         let how = match (f.rule, f.known) {
             (Some(r), _) => format!("item {} {}", r.item, r.name),
             (None, Some(k)) => format!(

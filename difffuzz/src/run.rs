@@ -2,7 +2,8 @@
 //! disagreement minimise it (drop mutations while the disagreement stays),
 //! classify it, and record it.
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -35,7 +36,16 @@ pub struct Options {
 }
 
 /// A distinct disagreement: its minimised mutation families and verdict classes.
-pub type Signature = (Vec<&'static str>, &'static str, &'static str);
+/// A distinct disagreement: the minimised mutation families, both verdict
+/// classes and the classification (every case is classified, so cases of
+/// one family pair classified differently are counted apart).
+pub type Signature = (
+    Vec<&'static str>,
+    &'static str,
+    &'static str,
+    Option<Rule>,
+    Option<Known>,
+);
 
 /// One recorded disagreement (the first case of its signature).
 #[derive(Debug, Clone)]
@@ -137,6 +147,12 @@ pub fn dump(dir: &PathBuf, enc: &Encoded, text: &str) -> std::io::Result<()> {
     std::fs::write(dir.join("desc.txt"), text)
 }
 
+thread_local! {
+    /// Classifications of minimised cases already seen on this thread.
+    static CLASSIFIED: RefCell<HashMap<String, (Option<Rule>, Option<Known>)>> =
+        RefCell::new(HashMap::new());
+}
+
 /// Runs `opts.cases` cases on `opts.threads` threads.
 pub fn run(opts: &Options, pool: Arc<Pool>) -> Totals {
     let totals = Mutex::new(Totals::default());
@@ -217,15 +233,29 @@ fn record(
 ) {
     let min = minimise(muts, signing);
     let (s, enc, t, o) = judge_with(&min, signing);
-    let rule = classify(&s, &t, &o, signing);
-    let known = if rule.is_none() {
-        match_known(&min, &t, &o)
-    } else {
-        None
-    };
+    // The classification of a minimised case is a function of its
+    // mutations (with their parameters) and verdicts: computed once.
+    let key = format!("{min:?} {} {}", t.class.name(), o.class.name());
+    let cached = CLASSIFIED.with(|c| c.borrow().get(&key).copied());
+    let (rule, known) = cached.unwrap_or_else(|| {
+        let rule = classify(&s, &t, &o, signing);
+        let known = if rule.is_none() {
+            match_known(&min, &t, &o)
+        } else {
+            None
+        };
+        CLASSIFIED.with(|c| {
+            let mut c = c.borrow_mut();
+            if c.len() > 100_000 {
+                c.clear();
+            }
+            c.insert(key, (rule, known));
+        });
+        (rule, known)
+    });
     let mut names: Vec<&'static str> = min.iter().map(|m| m.name).collect();
     names.sort_unstable();
-    let sig: Signature = (names, t.class.name(), o.class.name());
+    let sig: Signature = (names, t.class.name(), o.class.name(), rule, known);
     let Ok(mut all) = totals.lock() else { return };
     if let Some(f) = all.findings.get_mut(&sig) {
         f.count += 1;
