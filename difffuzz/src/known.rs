@@ -128,7 +128,7 @@ pub fn match_known(muts: &[Mutation], t: &Verdict, o: &Verdict) -> Option<Known>
     // F16: a name-constraint subtree with minimum/maximum fails closed
     // even when no name of its form is checked.
     if has(muts, "ext.set", "2.5.29.30 ")
-        && has(muts, "ext.set", "80, 01, 01]")
+        && has(muts, "ext.set", "80, 01, 01")
         && classes(t, o, &[Ok], &[Verify])
     {
         return found("F16", false);
