@@ -147,10 +147,12 @@ pub fn dump(dir: &PathBuf, enc: &Encoded, text: &str) -> std::io::Result<()> {
     std::fs::write(dir.join("desc.txt"), text)
 }
 
+/// How a disagreement is explained: a documented difference, a recorded finding.
+type Classification = (Option<Rule>, Option<Known>);
+
 thread_local! {
     /// Classifications of minimised cases already seen on this thread.
-    static CLASSIFIED: RefCell<HashMap<String, (Option<Rule>, Option<Known>)>> =
-        RefCell::new(HashMap::new());
+    static CLASSIFIED: RefCell<HashMap<String, Classification>> = RefCell::new(HashMap::new());
 }
 
 /// Runs `opts.cases` cases on `opts.threads` threads.
