@@ -1,0 +1,184 @@
+//! Classifies a disagreement: each documented deliberate difference of
+//! docs/compatibility.md is a named rule with its item number, decided by a
+//! counterfactual re-run where one exists (the rule explains the case only
+//! if removing what it names makes the verdicts agree) and otherwise by a
+//! narrow predicate on the case. Anything no rule explains is a finding.
+
+use cmsverify::AlgorithmPolicy;
+
+use crate::baseline::oids;
+use crate::keys::KeyId;
+use crate::model::{Attr, ExtValue, Scenario};
+use crate::oracle::{agree, cmsverify_verdict, openssl_verdict, Class, Verdict};
+use crate::sign::Signing;
+
+/// A documented deliberate difference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Rule {
+    /// The item of docs/compatibility.md, "Deliberate differences".
+    pub item: u8,
+    pub name: &'static str,
+}
+
+/// The rules, in the order they are tried.
+pub const RULES: [Rule; 7] = [
+    Rule {
+        item: 5,
+        name: "weak-algorithm-refused",
+    },
+    Rule {
+        item: 4,
+        name: "ed25519-signer-accepted",
+    },
+    Rule {
+        item: 4,
+        name: "dsa-refused",
+    },
+    Rule {
+        item: 6,
+        name: "content-type-attribute-must-equal",
+    },
+    Rule {
+        item: 7,
+        name: "other-name-constraint-forms-fail-closed",
+    },
+    Rule {
+        item: 2,
+        name: "certfile-certs-are-intermediates",
+    },
+    Rule {
+        item: 3,
+        name: "every-candidate-tried",
+    },
+];
+
+fn is(theirs: &Verdict, ours: &Verdict, t: Class, o: Class) -> bool {
+    theirs.class == t && ours.class == o
+}
+
+fn keys_in_use(s: &Scenario) -> Vec<KeyId> {
+    let mut keys: Vec<KeyId> = (0..s.certs.len())
+        .flat_map(|i| [s.certs[i].key, s.cert_signing_key(i)])
+        .collect();
+    keys.extend(s.msg.signers.iter().map(|sg| s.signer_key(sg)));
+    keys
+}
+
+/// True when `v` is exactly one definite-length TLV (short or 1-byte long form).
+fn one_tlv(v: &[u8]) -> bool {
+    match v.get(1) {
+        Some(&l) if l < 0x80 => v.len() == 2 + usize::from(l),
+        Some(0x81) => v.get(2).is_some_and(|&l| v.len() == 3 + usize::from(l)),
+        _ => false,
+    }
+}
+
+fn has_other_nc_form(s: &Scenario) -> bool {
+    s.certs
+        .iter()
+        .flat_map(|c| c.extensions.iter().flatten())
+        .any(|e| {
+            e.oid == oids::NAME_CONSTRAINTS
+                && matches!(&e.value, ExtValue::Raw(v) if one_tlv(v)
+                && v.windows(2).any(|w| w == [0x87, 0x08] || w == [0x86, 0x0C]))
+        })
+}
+
+fn content_type_differs(s: &Scenario) -> bool {
+    s.msg.signers.iter().any(|sg| {
+        sg.signed_attrs
+            .iter()
+            .flatten()
+            .any(|a| matches!(a, Attr::Raw { oid, .. } if *oid == oids::CONTENT_TYPE))
+    })
+}
+
+/// The rule that explains the disagreement of `s`, if any.
+pub fn classify(
+    s: &Scenario,
+    theirs: &Verdict,
+    ours: &Verdict,
+    signing: &mut Signing,
+) -> Option<Rule> {
+    if ours.class == Class::Panic {
+        return None;
+    }
+    let keys = keys_in_use(s);
+    // 5: MD5 and RSA keys under 1024 bits (AlgorithmPolicy re-allows them).
+    if is(theirs, ours, Class::Ok, Class::Verify) {
+        let again = cmsverify_verdict(&s.encode(signing), AlgorithmPolicy::openssl_compatible());
+        if agree(theirs, &again) {
+            return Some(RULES[0]);
+        }
+    }
+    // 4: Ed25519 signers verify; OpenSSL 3.0 cannot verify them in CMS.
+    let ed_signer = s
+        .msg
+        .signers
+        .iter()
+        .any(|sg| s.signer_key(sg) == KeyId::Ed25519);
+    if ed_signer && is(theirs, ours, Class::Verify, Class::Ok) {
+        return Some(RULES[1]);
+    }
+    // 4: DSA keys are refused as unsupported.
+    if keys.contains(&KeyId::Dsa) && is(theirs, ours, Class::Ok, Class::Verify) {
+        return Some(RULES[2]);
+    }
+    // 6: the contentType attribute must equal eContentType.
+    if content_type_differs(s) && is(theirs, ours, Class::Ok, Class::Verify) {
+        return Some(RULES[3]);
+    }
+    // 7: name constraints of forms other than directoryName, rfc822Name, dNSName.
+    if has_other_nc_form(s) && is(theirs, ours, Class::Ok, Class::Verify) {
+        return Some(RULES[4]);
+    }
+    if is(theirs, ours, Class::Verify, Class::Ok) {
+        // 2: certfile certificates are intermediates (OpenSSL 3.2+): embed
+        // the certfile in the message too and OpenSSL 3.0 must agree.
+        let mut with = s.clone();
+        for &i in &s.certfile {
+            if !with.msg.certs.contains(&i) {
+                with.msg.certs.push(i);
+            }
+        }
+        if agree(&openssl_verdict(&with.encode(signing)), ours) {
+            return Some(RULES[5]);
+        }
+        // 3: every candidate is tried: drop the extra copies (the duplicates
+        // of a certificate's name or identifier) and OpenSSL must agree.
+        let mut without = s.clone();
+        for list in [
+            &mut without.cafile,
+            &mut without.certfile,
+            &mut without.msg.certs,
+        ] {
+            list.retain(|&i| i < 3);
+        }
+        let duplicates = s.certs.len() > 3 || s.msg.certs.windows(2).any(|w| w[0] == w[1]);
+        if duplicates && agree(&openssl_verdict(&without.encode(signing)), ours) {
+            return Some(RULES[6]);
+        }
+        // ... or put the copies first, and OpenSSL must agree.
+        let mut first = s.clone();
+        for list in [&mut first.cafile, &mut first.certfile, &mut first.msg.certs] {
+            list.sort_by_key(|&i| i < 3);
+        }
+        if duplicates && agree(&openssl_verdict(&first.encode(signing)), ours) {
+            return Some(RULES[6]);
+        }
+        // A copy of the signer certificate (same issuer and serial, another
+        // key) that OpenSSL 3.0 commits to where no reordering helps: two
+        // SignerInfos with one identifier need both certificates, or the
+        // copy is the only certfile certificate (removing it would leave
+        // no certfile).
+        let copies = s
+            .certs
+            .iter()
+            .skip(3)
+            .any(|c| c.serial == s.certs[crate::model::LEAF].serial);
+        if copies {
+            return Some(RULES[6]);
+        }
+    }
+    None
+}
