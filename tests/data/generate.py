@@ -200,7 +200,8 @@ GEN_2125 = (0x18, b"21250101000000Z")
 
 class Cert:
     def __init__(self, subject, key, issuer=None, serial=None, exts=None, version=3,
-                 not_before=UTC_2025, not_after=GEN_2125, sig=None, corrupt_sig=False, outer_alg=None):
+                 not_before=UTC_2025, not_after=GEN_2125, sig=None, corrupt_sig=False, outer_alg=None,
+                 tbs_alg=None):
         """outer_alg: DER of the outer signatureAlgorithm when it should differ
         from the one inside TBSCertificate (the signature follows the inner one)."""
         issuer = issuer or self  # self-signed
@@ -212,7 +213,8 @@ class Cert:
         body = b""
         if version == 3:
             body += ctx(0, integer(2))
-        body += integer(self.serial) + sig_alg_der(how) + self.issuer_name
+        inner_alg = tbs_alg if tbs_alg is not None else sig_alg_der(how)
+        body += integer(self.serial) + inner_alg + self.issuer_name
         body += seq(tlv(not_before[0], not_before[1]), tlv(not_after[0], not_after[1]))
         body += subject + key.spki
         if exts:
@@ -222,7 +224,7 @@ class Cert:
         if corrupt_sig:
             signature = signature[:-5] + bytes([signature[-5] ^ 1]) + signature[-4:]
         self.signature = signature
-        self.der = seq(self.tbs, outer_alg if outer_alg is not None else sig_alg_der(how), bitstring(signature))
+        self.der = seq(self.tbs, outer_alg if outer_alg is not None else inner_alg, bitstring(signature))
 
     def pem(self):
         b64 = base64.encodebytes(self.der).decode().replace("\n", "")
@@ -516,6 +518,19 @@ scenario("F40b-digest-alias-set-only", "shape", "digestAlgorithms holds sha256Wi
     lambda: crafted(digest_algs=[RSA_SHA256_AS_DIGEST]))
 scenario("F40c-digest-alias-signerinfo-only", "shape", "SignerInfo.digestAlgorithm is sha256WithRSAEncryption, digestAlgorithms says sha256 (OpenSSL matches the digest's pkey_type)")(
     lambda: crafted(lambda c: [Signer(c, digest_alg=RSA_SHA256_AS_DIGEST)], digest_algs=["sha256"]))
+
+def odd_anchor(**root_kw):
+    """A CAfile root whose algorithm identifiers are odd; OpenSSL never checks
+    an anchor's own signature, but `check_sig_alg_match` reads its TBS one."""
+    rk = Key()
+    root = Cert(name(("CN", "Odd Root")), rk, exts=ca_exts(rk), **root_kw)
+    lk = Key()
+    cert = Cert(name(("CN", "Signer under an odd root")), lk, root, exts=leaf_exts(lk, rk))
+    return basic(cert, ca=root.pem())
+scenario("P21-anchor-outer-alg-rsaencryption", "chain", "CAfile root whose outer signatureAlgorithm (rsaEncryption) differs from its TBS one: anchors' signatures are not checked, so OpenSSL accepts")(
+    lambda: odd_anchor(outer_alg=seq(oid(OIDS["rsaEncryption"]), null())))
+scenario("P21b-anchor-tbs-alg-not-its-key", "chain", "RSA CAfile root whose TBS (and outer) signatureAlgorithm is ecdsa-with-SHA256: not self-signed for OpenSSL (check_sig_alg_match), so no anchor")(
+    lambda: odd_anchor(tbs_alg=alg("ecdsa-sha256")))
 
 def attrs_unsorted(sign_over_der):
     """Signed attributes whose last attribute has two values out of DER order.

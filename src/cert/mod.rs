@@ -235,13 +235,24 @@ impl Certificate {
     }
 
     pub(crate) fn signature_algorithm(&self) -> AlgorithmIdentifier<'_> {
+        self.algorithm_at(&self.inner.signature_algorithm)
+    }
+
+    /// The signature AlgorithmIdentifier inside TBSCertificate, the one
+    /// OpenSSL's `check_sig_alg_match` reads.
+    fn tbs_signature_algorithm(&self) -> AlgorithmIdentifier<'_> {
+        self.algorithm_at(&self.inner.tbs_signature_algorithm)
+    }
+
+    fn algorithm_at(&self, range: &Range<usize>) -> AlgorithmIdentifier<'_> {
         // Validated in `from_der`.
-        asn1::parse_one(self.slice(&self.inner.signature_algorithm))
+        let empty = AlgorithmIdentifier {
+            oid: &[],
+            params: None,
+        };
+        asn1::parse_one(self.slice(range))
             .and_then(AlgorithmIdentifier::parse)
-            .unwrap_or(AlgorithmIdentifier {
-                oid: &[],
-                params: None,
-            })
+            .unwrap_or(empty)
     }
 
     /// Whether the outer signatureAlgorithm equals the one inside
@@ -431,11 +442,12 @@ impl Certificate {
         true
     }
 
-    /// Whether `issuer`'s key type can have made this certificate's signature.
+    /// Whether `issuer`'s key type can have made this certificate's
+    /// signature, judged on the TBS algorithm as `check_sig_alg_match` does.
     pub(crate) fn key_type_signed(&self, issuer: &Certificate) -> bool {
         issuer
             .key_family()
-            .is_some_and(|f| f.can_sign(self.signature_algorithm().oid))
+            .is_some_and(|f| f.can_sign(self.tbs_signature_algorithm().oid))
     }
 
     /// Whether `issuer` plausibly issued this certificate (OpenSSL's
@@ -542,55 +554,4 @@ pub(crate) fn parse_sequence(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn negative_serials_print_with_a_sign() {
-        assert_eq!(integer_hex(&[0x00, 0x80, 0xAB]), "80AB");
-        assert_eq!(integer_hex(&[0x80, 0xAB]), "-7F55");
-        assert_eq!(integer_hex(&[0xFF]), "-01");
-        assert_eq!(integer_hex(&[0x10, 0x01]), "1001");
-    }
-
-    /// The root of tests/data/pki with its TBSCertificate length written in
-    /// one more octet than needed (BER), and the DER original.
-    fn ber_and_der() -> (Vec<u8>, Vec<u8>) {
-        let pem = include_bytes!("../tests/data/pki/root.pem");
-        let der = crate::pem::blocks(pem).next().unwrap().body.unwrap();
-        assert_eq!((der[0], der[1], der[4], der[5]), (0x30, 0x82, 0x30, 0x82));
-        let total = usize::from(der[2]) << 8 | usize::from(der[3]);
-        let mut ber = vec![0x30, 0x82];
-        ber.extend_from_slice(&u16::try_from(total + 1).unwrap().to_be_bytes());
-        ber.extend_from_slice(&[0x30, 0x83, 0x00]);
-        ber.extend_from_slice(&der[6..]);
-        (ber, der)
-    }
-
-    #[test]
-    fn ber_certificates_keep_the_received_tbs() {
-        let (ber, der) = ber_and_der();
-        let from_ber = Certificate::from_ber_with_depth(&ber, 16).unwrap();
-        let from_der = Certificate::from_der(&der).unwrap();
-        assert_eq!(from_ber.der(), from_der.der());
-        assert_eq!(
-            from_ber.tbs(),
-            &ber[4..ber.len() - (der.len() - 4 - from_der.tbs().len())]
-        );
-        assert_eq!(&from_ber.tbs()[..3], &[0x30, 0x83, 0x00]);
-        // Another signed encoding is another certificate.
-        assert_ne!(from_ber, from_der);
-        assert_ne!(from_ber.fingerprint(), from_der.fingerprint());
-        // DER stays DER, and trailing bytes are refused.
-        assert_eq!(
-            Certificate::from_ber_with_depth(&der, 16).unwrap(),
-            from_der
-        );
-        let mut trailing = der.clone();
-        trailing.push(0);
-        assert_eq!(
-            Certificate::from_ber_with_depth(&trailing, 16).unwrap_err(),
-            Asn1Error::TrailingData
-        );
-    }
-}
+mod tests;
