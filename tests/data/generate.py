@@ -532,6 +532,40 @@ scenario("P21-anchor-outer-alg-rsaencryption", "chain", "CAfile root whose outer
 scenario("P21b-anchor-tbs-alg-not-its-key", "chain", "RSA CAfile root whose TBS (and outer) signatureAlgorithm is ecdsa-with-SHA256: not self-signed for OpenSSL (check_sig_alg_match), so no anchor")(
     lambda: odd_anchor(tbs_alg=alg("ecdsa-sha256")))
 
+def flip_middle(sig):
+    """The signature with one bit of a middle byte flipped: same length, same DER shape."""
+    i = len(sig) // 2
+    return sig[:i] + bytes([sig[i] ^ 0x01]) + sig[i + 1:]
+
+def bad_signer_signature(kind, h):
+    cert = leaf(key=Key(kind))
+    msg = signed_data([Signer(cert, h, sig_bytes=flip_middle)])
+    return S(pem_wrap(msg), cert.pem(), ROOT.pem())
+scenario("S01-ecdsa-p256-signature-altered", "algorithm", "ECDSA P-256 signer whose signature has one bit flipped")(
+    lambda: bad_signer_signature("p256", "sha256"))
+scenario("S01b-ecdsa-p384-signature-altered", "algorithm", "ECDSA P-384 signer whose signature has one bit flipped")(
+    lambda: bad_signer_signature("p384", "sha384"))
+scenario("S01c-ecdsa-p521-signature-altered", "algorithm", "ECDSA P-521 signer whose signature has one bit flipped")(
+    lambda: bad_signer_signature("p521", "sha512"))
+scenario("S01d-ed25519-signature-altered", "algorithm", "Ed25519 signer whose signature has one bit flipped (OpenSSL 3.0 refuses Ed25519 in CMS anyway)")(
+    lambda: bad_signer_signature("ed25519", "sha512"))
+
+def bad_cert_signature(kind, how):
+    rk = Key(kind)
+    root = Cert(name(("CN", f"Root {kind}")), rk, exts=ca_exts(rk), sig=how)
+    lk = Key()
+    cert = Cert(name(("CN", f"Signer under {kind}")), lk, root, exts=leaf_exts(lk, rk), sig=how,
+                corrupt_sig=True)
+    return basic(cert, ca=root.pem())
+scenario("S02-cert-ecdsa-p256-altered", "algorithm", "signer certificate issued by a P-256 root, its signature altered")(
+    lambda: bad_cert_signature("p256", "ecdsa-sha256"))
+scenario("S02b-cert-ecdsa-p384-altered", "algorithm", "signer certificate issued by a P-384 root, its signature altered")(
+    lambda: bad_cert_signature("p384", "ecdsa-sha384"))
+scenario("S02c-cert-ecdsa-p521-altered", "algorithm", "signer certificate issued by a P-521 root, its signature altered")(
+    lambda: bad_cert_signature("p521", "ecdsa-sha512"))
+scenario("S02d-cert-ed25519-altered", "algorithm", "signer certificate issued by an Ed25519 root, its signature altered")(
+    lambda: bad_cert_signature("ed25519", "ed25519"))
+
 def attrs_unsorted(sign_over_der):
     """Signed attributes whose last attribute has two values out of DER order.
     OpenSSL verifies over its own DER re-encoding (values sorted), so a
