@@ -170,21 +170,23 @@ impl Verifier {
         if sd.digest_algorithms.is_empty() {
             return Err(Error::NoDigestAlgorithms);
         }
-        if let Some(bad) = sd
-            .digest_algorithms
-            .iter()
-            .find(|d| DigestAlgorithm::lookup(d) == DigestLookup::Unavailable)
-        {
-            return Err(Error::DigestUnavailable {
-                digest: oid::describe(bad),
-            });
-        }
+        // One pass over digestAlgorithms: an unavailable digest fails the
+        // message; the others are the digests the signers may use.
         let mut listed_digests = Vec::new();
         for entry in &sd.digest_algorithms {
-            if let Some(listed) = ListedDigest::of(entry) {
-                if !listed_digests.contains(&listed) {
-                    listed_digests.push(listed);
+            match DigestAlgorithm::lookup(entry) {
+                DigestLookup::Unavailable => {
+                    return Err(Error::DigestUnavailable {
+                        digest: oid::describe(entry),
+                    })
                 }
+                DigestLookup::Supported(digest) => {
+                    let listed = ListedDigest::new(entry, digest);
+                    if !listed_digests.contains(&listed) {
+                        listed_digests.push(listed);
+                    }
+                }
+                DigestLookup::NotImplemented(_) => {}
             }
         }
         // As OpenSSL: every signer's certificate is found before any is checked.

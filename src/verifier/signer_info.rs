@@ -37,15 +37,11 @@ pub(super) struct ListedDigest {
 }
 
 impl ListedDigest {
-    /// The entry with the content bytes `oid_value`, `None` when it names no
-    /// digest cmsverify computes.
-    pub(super) fn of(oid_value: &[u8]) -> Option<Self> {
-        match DigestAlgorithm::lookup(oid_value) {
-            DigestLookup::Supported(digest) => Some(Self {
-                digest,
-                legacy: !oid::is(oid_value, digest.oid()),
-            }),
-            _ => None,
+    /// The entry with the content bytes `oid_value`, which names `digest`.
+    pub(super) fn new(oid_value: &[u8], digest: DigestAlgorithm) -> Self {
+        Self {
+            digest,
+            legacy: !oid::is(oid_value, digest.oid()),
         }
     }
 
