@@ -103,9 +103,11 @@ impl<'a> Tlv<'a> {
         Reader::new(self.value)
     }
 
-    /// Fails unless the element carries `expected`.
+    /// Fails unless the element carries `expected` and, for INTEGER, OBJECT
+    /// IDENTIFIER and BOOLEAN, an encoding OpenSSL's decoder accepts.
     pub(crate) fn expect(self, expected: u8) -> Result<Self, Asn1Error> {
         if self.tag == expected {
+            check_primitive(self)?;
             Ok(self)
         } else {
             Err(Asn1Error::UnexpectedTag {
@@ -307,6 +309,22 @@ pub(crate) fn integers_equal(a: &[u8], b: &[u8]) -> bool {
     minimal_integer(a) == minimal_integer(b)
 }
 
+/// The value of a (valid) INTEGER's content, `None` when it does not fit an
+/// `i64`.
+pub(crate) fn integer_i64(value: &[u8]) -> Option<i64> {
+    let value = minimal_integer(value);
+    if value.is_empty() || value.len() > 8 {
+        return None;
+    }
+    let negative = value.first().is_some_and(|b| b & 0x80 != 0);
+    let start = if negative { -1i64 } else { 0 };
+    Some(
+        value
+            .iter()
+            .fold(start, |acc, &b| (acc << 8) | i64::from(b)),
+    )
+}
+
 /// Two's complement content without redundant leading `00` or `FF` octets.
 fn minimal_integer(mut value: &[u8]) -> &[u8] {
     while let [first, second, ..] = value {
@@ -323,6 +341,22 @@ fn minimal_integer(mut value: &[u8]) -> &[u8] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn integers_read_as_i64() {
+        assert_eq!(integer_i64(&[0x00]), Some(0));
+        assert_eq!(integer_i64(&[0x03]), Some(3));
+        assert_eq!(integer_i64(&[0xFF]), Some(-1));
+        assert_eq!(integer_i64(&[0x80]), Some(-128));
+        assert_eq!(integer_i64(&[0x00, 0x80]), Some(128));
+        assert_eq!(
+            integer_i64(&[0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]),
+            Some(i64::MAX)
+        );
+        assert_eq!(integer_i64(&[0x80, 0, 0, 0, 0, 0, 0, 0]), Some(i64::MIN));
+        assert_eq!(integer_i64(&[0x01, 0, 0, 0, 0, 0, 0, 0, 0]), None);
+        assert_eq!(integer_i64(&[]), None);
+    }
 
     #[test]
     fn integers_compare_as_signed_values() {

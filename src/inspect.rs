@@ -119,8 +119,9 @@ pub struct CertificateInfo {
     pub issuer: String,
     /// Serial number, upper-case hex.
     pub serial: String,
-    /// X.509 version (1 or 3).
-    pub version: u8,
+    /// X.509 version as printed by `openssl x509 -text` (1 or 3; OpenSSL also
+    /// loads other values), `None` when it does not fit an `i64`.
+    pub version: Option<i64>,
     /// notBefore (`None` if malformed).
     pub not_before: Option<UnixTime>,
     /// notAfter (`None` if malformed).

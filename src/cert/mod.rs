@@ -39,8 +39,9 @@ struct Inner {
     issuer: Range<usize>,
     subject: Range<usize>,
     spki: Range<usize>,
-    /// 0 for v1 (version field absent or 0), 2 for v3.
-    version: u8,
+    /// The version INTEGER (0 for v1, also when absent; 2 for v3), `None`
+    /// when it does not fit an `i64`.
+    version: Option<i64>,
     not_before: Option<UnixTime>,
     not_after: Option<UnixTime>,
     canonical_issuer: Vec<u8>,
@@ -136,13 +137,12 @@ impl Certificate {
         let mut t = tbs.reader();
         let version = match t.optional(tag::ctx_cons(0))? {
             Some(v) => {
-                let v = asn1::parse_one(v.value)?.expect(tag::INTEGER)?;
-                match v.value {
-                    [n @ 0..=2] => *n,
-                    _ => return Err(Asn1Error::BadValue),
-                }
+                // Any INTEGER, as OpenSSL's X509_CINF template: 3.0 only
+                // tells v1 from the rest (docs/compatibility.md, "Certificate
+                // versions").
+                asn1::integer_i64(asn1::parse_one(v.value)?.expect(tag::INTEGER)?.value)
             }
-            None => 0,
+            None => Some(0),
         };
         let serial = t.expect(tag::INTEGER)?;
         if serial.value.is_empty() {
@@ -337,9 +337,16 @@ impl Certificate {
         Ok(self.public_key().map(|key| (key, cost.verify)))
     }
 
-    /// 1 or 3, as printed by `openssl x509 -text`.
-    pub fn version(&self) -> u8 {
-        self.inner.version + 1
+    /// The version as `openssl x509 -text` prints it (the INTEGER plus one:
+    /// 1 or 3, rarely anything else), `None` when it does not fit an `i64`.
+    pub fn version(&self) -> Option<i64> {
+        self.inner.version.and_then(|v| v.checked_add(1))
+    }
+
+    /// Whether this is an X.509 v1 certificate (version INTEGER 0), the only
+    /// version OpenSSL 3.0 treats differently (`EXFLAG_V1`).
+    pub fn is_v1(&self) -> bool {
+        self.inner.version == Some(0)
     }
 
     /// `notBefore`, or `None` when its encoding is not strictly valid.

@@ -219,7 +219,7 @@ fn check_ca(c: &Certificate) -> Result<CaKind, NotCaReason> {
     match ext.basic_constraints {
         Some(bc) if bc.ca => Ok(CaKind::BasicConstraints),
         Some(_) => Err(NotCaReason::BasicConstraintsFalse),
-        None if c.version() == 1 && c.is_self_signed() => Ok(CaKind::V1Root),
+        None if c.is_v1() && c.is_self_signed() => Ok(CaKind::V1Root),
         None if ext.key_usage.is_some() => Ok(CaKind::KeyUsage),
         None if ext.ns_cert_type.is_some_and(|t| t & ns::ANY_CA != 0) => Ok(CaKind::NetscapeType),
         None => Err(NotCaReason::NoBasicConstraints),

@@ -201,9 +201,10 @@ GEN_2125 = (0x18, b"21250101000000Z")
 class Cert:
     def __init__(self, subject, key, issuer=None, serial=None, exts=None, version=3,
                  not_before=UTC_2025, not_after=GEN_2125, sig=None, corrupt_sig=False, outer_alg=None,
-                 tbs_alg=None):
+                 tbs_alg=None, version_der=None):
         """outer_alg: DER of the outer signatureAlgorithm when it should differ
-        from the one inside TBSCertificate (the signature follows the inner one)."""
+        from the one inside TBSCertificate (the signature follows the inner one).
+        version_der: the version INTEGER's DER when it is neither v1 nor v3."""
         issuer = issuer or self  # self-signed
         self.subject, self.key = subject, key
         self.serial = serial if serial is not None else next(SERIALS)
@@ -211,7 +212,9 @@ class Cert:
         signer = issuer.key if issuer is not self else key
         how = sig or signer.default_sig()
         body = b""
-        if version == 3:
+        if version_der is not None:
+            body += ctx(0, version_der)
+        elif version == 3:
             body += ctx(0, integer(2))
         inner_alg = tbs_alg if tbs_alg is not None else sig_alg_der(how)
         body += integer(self.serial) + inner_alg + self.issuer_name
@@ -751,6 +754,34 @@ def bad_root(exts_fn, version=3, **kw):
 scenario("D08-root-eku-server", "chain", "root EKU serverAuth only")(
     lambda: bad_root(lambda k: ca_exts(k, extra=[ext("eku", eku("serverAuth"))])))
 scenario("D09-root-v1", "chain", "v1 self-signed root without extensions")(lambda: bad_root(None, version=1))
+# X.509 versions: OpenSSL 3.0 reads any INTEGER and only tells v1 (0) from the rest.
+def versioned_signer(version_der):
+    k = Key()
+    return basic(Cert(name(("CN", "Versioned Signer")), k, ROOT, exts=leaf_exts(k, ROOT_KEY), version_der=version_der))
+scenario("V01-signer-version-4", "chain", "signer certificate version INTEGER 3 (v4): OpenSSL 3.0 uses it")(
+    lambda: versioned_signer(integer(3)))
+scenario("V01b-signer-version-negative", "chain", "signer certificate version INTEGER -1")(
+    lambda: versioned_signer(tlv(0x02, b"\xff")))
+scenario("V01c-signer-version-huge", "chain", "signer certificate version INTEGER of 9 octets")(
+    lambda: versioned_signer(tlv(0x02, b"\x01" + bytes(8))))
+def padded_version_certfile():
+    # OpenSSL cannot load the padded certificate, so sign with a v3 twin
+    # (same name and key) and give only the padded one as the certfile.
+    k = Key()
+    signer = Cert(name(("CN", "Versioned Signer")), k, ROOT, exts=leaf_exts(k, ROOT_KEY))
+    padded = Cert(name(("CN", "Versioned Signer")), k, ROOT, exts=leaf_exts(k, ROOT_KEY), serial=signer.serial,
+                  version_der=tlv(0x02, b"\x00\x03"))
+    return basic(signer, certfile=padded.pem())
+scenario("V01d-signer-version-padded", "chain", "signer certificate version INTEGER 00 03 (not minimal: no certificate)")(
+    padded_version_certfile)
+scenario("V01e-inter-version-4", "chain", "CA intermediate certificate version INTEGER 3")(
+    lambda: chain(inter=(i := Cert(name(("CN", "V4 Intermediate")), (ik := Key()), ROOT, exts=ca_exts(ik, ROOT_KEY),
+                                   version_der=integer(3))),
+                  embed=[i], leaf_cert=Cert(name(("CN", "Signer under v4")), (lk := Key()), i, exts=leaf_exts(lk, ik))))
+scenario("V01f-root-version-4-no-exts", "chain", "self-signed root version INTEGER 3 without extensions (not v1: no CA)")(
+    lambda: bad_root(None, version_der=integer(3)))
+scenario("V01g-root-v1-explicit-0", "chain", "self-signed root with an explicit version INTEGER 0, no extensions (a v1 root)")(
+    lambda: bad_root(None, version_der=integer(0)))
 scenario("D10-root-ku-only", "chain", "v3 root with KU keyCertSign and no basicConstraints")(
     lambda: bad_root(lambda k: [ext("ku", ku("keyCertSign"), True), ext("skid", octet(k.skid))]))
 scenario("D11-root-no-bc-no-ku", "chain", "v3 root with neither basicConstraints nor keyUsage")(

@@ -72,7 +72,7 @@ pub(crate) fn cert_text(info: &CertificateInfo) -> String {
     };
     format!(
         "  subject:            {}\n  issuer:             {}\n  serial:             {}\n  version:            {}\n  valid:              {} .. {}\n  public key:         {}\n  keyUsage:           {}\n  extendedKeyUsage:   {}\n  basicConstraints:   {bc}\n  nsCertType:         {}\n  self-signed:        {}\n  S/MIME signing:     {smime}\n",
-        info.subject, info.issuer, info.serial, info.version, time(info.not_before), time(info.not_after),
+        info.subject, info.issuer, info.serial, info.version.map_or_else(|| "(out of range)".to_owned(), |v| v.to_string()), time(info.not_before), time(info.not_after),
         info.public_key, list(&info.key_usage), list(&info.extended_key_usage), list(&info.netscape_cert_type),
         match info.self_signed {
             Some(true) => "yes",
