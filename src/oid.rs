@@ -57,6 +57,15 @@ oids! {
     ECDSA_WITH_SHA256 = "1.2.840.10045.4.3.2";
     ECDSA_WITH_SHA384 = "1.2.840.10045.4.3.3";
     ECDSA_WITH_SHA512 = "1.2.840.10045.4.3.4";
+    // NIST CSOR sigAlgs: ECDSA and RSA PKCS#1 v1.5 with SHA-3
+    ECDSA_WITH_SHA3_224 = "2.16.840.1.101.3.4.3.9";
+    ECDSA_WITH_SHA3_256 = "2.16.840.1.101.3.4.3.10";
+    ECDSA_WITH_SHA3_384 = "2.16.840.1.101.3.4.3.11";
+    ECDSA_WITH_SHA3_512 = "2.16.840.1.101.3.4.3.12";
+    RSA_WITH_SHA3_224 = "2.16.840.1.101.3.4.3.13";
+    RSA_WITH_SHA3_256 = "2.16.840.1.101.3.4.3.14";
+    RSA_WITH_SHA3_384 = "2.16.840.1.101.3.4.3.15";
+    RSA_WITH_SHA3_512 = "2.16.840.1.101.3.4.3.16";
     SECP256R1 = "1.2.840.10045.3.1.7";
     SECP384R1 = "1.3.132.0.34";
     SECP521R1 = "1.3.132.0.35";
@@ -162,6 +171,14 @@ pub(crate) fn describe(value: &[u8]) -> String {
         (&ECDSA_WITH_SHA256, "ecdsa-with-SHA256"),
         (&ECDSA_WITH_SHA384, "ecdsa-with-SHA384"),
         (&ECDSA_WITH_SHA512, "ecdsa-with-SHA512"),
+        (&ECDSA_WITH_SHA3_224, "id-ecdsa-with-sha3-224"),
+        (&ECDSA_WITH_SHA3_256, "id-ecdsa-with-sha3-256"),
+        (&ECDSA_WITH_SHA3_384, "id-ecdsa-with-sha3-384"),
+        (&ECDSA_WITH_SHA3_512, "id-ecdsa-with-sha3-512"),
+        (&RSA_WITH_SHA3_224, "id-rsassa-pkcs1-v1_5-with-sha3-224"),
+        (&RSA_WITH_SHA3_256, "id-rsassa-pkcs1-v1_5-with-sha3-256"),
+        (&RSA_WITH_SHA3_384, "id-rsassa-pkcs1-v1_5-with-sha3-384"),
+        (&RSA_WITH_SHA3_512, "id-rsassa-pkcs1-v1_5-with-sha3-512"),
         (&ED25519, "Ed25519"),
         (&ED448, "Ed448"),
         (&ML_DSA_44, "ML-DSA-44"),

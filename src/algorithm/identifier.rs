@@ -1,7 +1,7 @@
 //! `AlgorithmIdentifier`, `SubjectPublicKeyInfo` and what their OIDs name:
 //! key families and the signature algorithms of certificates.
 
-use super::DigestAlgorithm;
+use super::{DigestAlgorithm, SignatureProblem};
 use crate::asn1::{tag, Asn1Error, Tlv};
 use crate::oid;
 
@@ -55,12 +55,39 @@ impl KeyFamily {
     /// Whether a certificate signed with `sig_oid` can have been issued by a key
     /// of this family (OpenSSL's `ossl_x509_likely_issued()` key-type test).
     pub(crate) fn can_sign(self, sig_oid: &[u8]) -> bool {
-        match cert_signature_kind(sig_oid) {
+        self.signature_problem(sig_oid).is_none()
+    }
+
+    /// Why a key of this family cannot have made a certificate signature
+    /// labelled `sig_oid`: an algorithm OpenSSL 3.0 does not list for
+    /// certificates, or one of another key type.
+    pub(crate) fn signature_problem(self, sig_oid: &[u8]) -> Option<SignatureProblem> {
+        let fits = match cert_signature_kind(sig_oid) {
+            None => {
+                return Some(SignatureProblem::UnsupportedAlgorithm(oid::describe(
+                    sig_oid,
+                )))
+            }
             Some(CertSigKind::RsaPkcs1(_)) => self == Self::Rsa,
             Some(CertSigKind::RsaPss) => matches!(self, Self::Rsa | Self::RsaPss),
             Some(CertSigKind::Ecdsa(_)) => self == Self::Ec,
             Some(CertSigKind::Ed25519) => self == Self::Ed25519,
-            None => false,
+        };
+        (!fits).then(|| SignatureProblem::KeyMismatch {
+            algorithm: oid::describe(sig_oid),
+            key: self.name(),
+        })
+    }
+
+    /// The family's name in messages.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Self::Rsa => "RSA",
+            Self::RsaPss => "RSA-PSS",
+            Self::Ec => "EC",
+            Self::Ed25519 => "Ed25519",
+            Self::Ed448 => "Ed448",
+            Self::Dsa => "DSA",
         }
     }
 }
@@ -82,7 +109,10 @@ pub(super) enum CertSigKind {
 pub(super) fn cert_signature_kind(value: &[u8]) -> Option<CertSigKind> {
     use CertSigKind::*;
     use DigestAlgorithm as D;
-    let table: [(&const_oid::ObjectIdentifier, CertSigKind); 15] = [
+    // OpenSSL 3.0's crypto/objects/obj_xref.txt: each signature OID with its
+    // digest and key type. It has RSA with SHA-3, not ECDSA with SHA-3 (a
+    // certificate signed so has no issuer; docs/compatibility.md).
+    let table: [(&const_oid::ObjectIdentifier, CertSigKind); 19] = [
         (&oid::MD5_WITH_RSA, RsaPkcs1(D::Md5)),
         (&oid::SHA1_WITH_RSA, RsaPkcs1(D::Sha1)),
         (&oid::SHA224_WITH_RSA, RsaPkcs1(D::Sha224)),
@@ -91,6 +121,10 @@ pub(super) fn cert_signature_kind(value: &[u8]) -> Option<CertSigKind> {
         (&oid::SHA512_WITH_RSA, RsaPkcs1(D::Sha512)),
         (&oid::SHA512_224_WITH_RSA, RsaPkcs1(D::Sha512_224)),
         (&oid::SHA512_256_WITH_RSA, RsaPkcs1(D::Sha512_256)),
+        (&oid::RSA_WITH_SHA3_224, RsaPkcs1(D::Sha3_224)),
+        (&oid::RSA_WITH_SHA3_256, RsaPkcs1(D::Sha3_256)),
+        (&oid::RSA_WITH_SHA3_384, RsaPkcs1(D::Sha3_384)),
+        (&oid::RSA_WITH_SHA3_512, RsaPkcs1(D::Sha3_512)),
         (&oid::RSASSA_PSS, RsaPss),
         (&oid::ECDSA_WITH_SHA1, Ecdsa(D::Sha1)),
         (&oid::ECDSA_WITH_SHA224, Ecdsa(D::Sha224)),
@@ -117,6 +151,29 @@ mod tests {
         assert!(!KeyFamily::RsaPss.can_sign(oid::SHA256_WITH_RSA.as_bytes()));
         assert!(!KeyFamily::Ec.can_sign(oid::SHA256_WITH_RSA.as_bytes()));
         assert!(KeyFamily::Ec.can_sign(oid::ECDSA_WITH_SHA384.as_bytes()));
+        assert!(KeyFamily::Rsa.can_sign(oid::RSA_WITH_SHA3_256.as_bytes()));
+    }
+
+    #[test]
+    fn signature_problems_name_the_algorithm_and_key() {
+        assert_eq!(
+            KeyFamily::Ec.signature_problem(oid::RSA_WITH_SHA3_256.as_bytes()),
+            Some(SignatureProblem::KeyMismatch {
+                algorithm: "id-rsassa-pkcs1-v1_5-with-sha3-256 (2.16.840.1.101.3.4.3.14)".into(),
+                key: "EC"
+            })
+        );
+        // OpenSSL 3.0 lists no ECDSA-with-SHA-3 for certificates.
+        assert_eq!(
+            KeyFamily::Ec.signature_problem(oid::ECDSA_WITH_SHA3_256.as_bytes()),
+            Some(SignatureProblem::UnsupportedAlgorithm(
+                "id-ecdsa-with-sha3-256 (2.16.840.1.101.3.4.3.10)".into()
+            ))
+        );
+        assert_eq!(
+            KeyFamily::Ec.signature_problem(oid::ECDSA_WITH_SHA256.as_bytes()),
+            None
+        );
     }
 }
 

@@ -11,7 +11,7 @@ use std::sync::{Arc, OnceLock};
 
 use crate::algorithm::identifier::SubjectPublicKeyInfo;
 use crate::algorithm::key_limits::{self, KeyCost};
-use crate::algorithm::{AlgorithmIdentifier, KeyFamily, KeyProblem, PublicKey};
+use crate::algorithm::{AlgorithmIdentifier, KeyFamily, KeyProblem, PublicKey, SignatureProblem};
 use crate::asn1::{self, tag, Asn1Error, Reader, Tlv};
 use crate::budget::Budget;
 use crate::error::Error;
@@ -461,11 +461,30 @@ impl Certificate {
     /// `ossl_x509_likely_issued()`): names, AKID and key type agree, and
     /// neither certificate has malformed extensions.
     pub(crate) fn likely_issued_by(&self, issuer: &Certificate) -> bool {
+        self.named_issuer(issuer) && self.key_type_signed(issuer)
+    }
+
+    /// When `issuer` is this certificate's issuer by name and key identifier
+    /// but its key type cannot have made the signature: why (the reason to
+    /// give instead of "issuer not found").
+    pub(crate) fn issuer_algorithm_problem(
+        &self,
+        issuer: &Certificate,
+    ) -> Option<SignatureProblem> {
+        let family = issuer.key_family()?;
+        if !self.named_issuer(issuer) {
+            return None;
+        }
+        family.signature_problem(self.tbs_signature_algorithm().oid)
+    }
+
+    /// Names and authorityKeyIdentifier agree, and neither certificate has
+    /// malformed extensions.
+    fn named_issuer(&self, issuer: &Certificate) -> bool {
         self.extensions().invalid.is_none()
             && issuer.extensions().invalid.is_none()
             && self.canonical_issuer() == issuer.canonical_subject()
             && self.akid_matches(issuer)
-            && self.key_type_signed(issuer)
     }
 
     /// A short identification for messages.

@@ -157,11 +157,17 @@ impl Search<'_> {
         // A candidate with the right name whose key cmsverify cannot use: the
         // reason to give when no candidate could be tried.
         let mut unusable_issuer_key = None;
+        // A candidate named as the issuer whose key type cannot have made the
+        // signature (its algorithm): the next best reason.
+        let mut wrong_algorithm = None;
         for (candidate, cand_origin) in self.candidates(&cert) {
             state.budget.charge_path_step()?;
             if !cert.likely_issued_by(candidate) {
                 if unusable_issuer_key.is_none() {
                     unusable_issuer_key = candidate.unusable_key();
+                }
+                if wrong_algorithm.is_none() {
+                    wrong_algorithm = cert.issuer_algorithm_problem(candidate);
                 }
                 continue;
             }
@@ -216,6 +222,8 @@ impl Search<'_> {
                 CertProblem::InvalidExtension(invalid.clone())
             } else if let Some(key) = unusable_issuer_key {
                 CertProblem::IssuerKey(key)
+            } else if let Some(problem) = wrong_algorithm {
+                CertProblem::Signature(problem)
             } else if cert.is_self_signed() {
                 if index == 0 {
                     CertProblem::SelfSignedNotTrusted

@@ -106,6 +106,9 @@ OIDS = {
     "sha1": "1.3.14.3.2.26", "sha256": "2.16.840.1.101.3.4.2.1", "sha384": "2.16.840.1.101.3.4.2.2",
     "sha512": "2.16.840.1.101.3.4.2.3", "sha224": "2.16.840.1.101.3.4.2.4", "md5": "1.2.840.113549.2.5",
     "md4": "1.2.840.113549.2.4", "sm3": "1.2.156.10197.1.401", "sha3-256": "2.16.840.1.101.3.4.2.8",
+    "sha3-384": "2.16.840.1.101.3.4.2.9",
+    "ecdsa-sha3-256": "2.16.840.1.101.3.4.3.10", "sha3-256WithRSA": "2.16.840.1.101.3.4.3.14",
+    "sha3-384WithRSA": "2.16.840.1.101.3.4.3.15",
     "skid": "2.5.29.14", "ku": "2.5.29.15", "san": "2.5.29.17", "ian": "2.5.29.18", "bc": "2.5.29.19",
     "nc": "2.5.29.30", "policies": "2.5.29.32", "akid": "2.5.29.35", "eku": "2.5.29.37",
     "nsCertType": "2.16.840.1.113730.1.1",
@@ -121,7 +124,7 @@ def alg(name_, params=None):
     return seq(oid(OIDS[name_]), params) if params is not None else seq(oid(OIDS[name_]))
 
 HASHES = {"sha1": hashes.SHA1, "sha224": hashes.SHA224, "sha256": hashes.SHA256, "sha384": hashes.SHA384,
-          "sha512": hashes.SHA512, "md5": hashes.MD5}
+          "sha512": hashes.SHA512, "md5": hashes.MD5, "sha3-256": hashes.SHA3_256, "sha3-384": hashes.SHA3_384}
 
 def pss_params(h="sha256", salt=32):
     return seq(ctx(0, alg(h, null())), ctx(1, seq(oid(OIDS["mgf1"]), alg(h, null()))), ctx(2, integer(salt)))
@@ -306,7 +309,7 @@ def pem_to_der(pem):
 def attribute(name_, *values): return seq(oid(OIDS[name_]), set_(*values))
 
 def digest(h, data):
-    return hashlib.new(h, data).digest()
+    return hashlib.new(h.replace("-", "_"), data).digest()
 
 class Signer:
     """One SignerInfo to assemble by hand."""
@@ -521,6 +524,35 @@ scenario("F40b-digest-alias-set-only", "shape", "digestAlgorithms holds sha256Wi
     lambda: crafted(digest_algs=[RSA_SHA256_AS_DIGEST]))
 scenario("F40c-digest-alias-signerinfo-only", "shape", "SignerInfo.digestAlgorithm is sha256WithRSAEncryption, digestAlgorithms says sha256 (OpenSSL matches the digest's pkey_type)")(
     lambda: crafted(lambda c: [Signer(c, digest_alg=RSA_SHA256_AS_DIGEST)], digest_algs=["sha256"]))
+
+# SHA-3 signature OIDs: OpenSSL 3.0's obj_xref.txt lists RSA PKCS#1 v1.5 with
+# SHA3-224..512 (certificates and SignerInfos; each is also an alias of its
+# digest, like sha256WithRSAEncryption), not ECDSA with SHA-3: a certificate so
+# signed has no issuer, while a SignerInfo's EC algorithm OID is not examined.
+RSA_SHA3_256_AS_DIGEST = seq(oid(OIDS["sha3-256WithRSA"]), null())
+scenario("Y01-signer-rsa-sha3-256", "algorithm", "SignerInfo signed with id-rsassa-pkcs1-v1_5-with-sha3-256, digest SHA3-256, signed attributes")(
+    lambda: crafted(lambda c: [Signer(c, h="sha3-256", sig_alg="sha3-256WithRSA")]))
+scenario("Y01b-signer-rsa-sha3-oid-sha256-digest", "algorithm", "SignerInfo algorithm RSA-SHA3-384 over a SHA-256 digest (OpenSSL ignores an RSA OID's hash)")(
+    lambda: crafted(lambda c: [Signer(c, sig_alg="sha3-384WithRSA")]))
+scenario("Y01c-cert-rsa-sha3-256", "algorithm", "signer certificate signed by the RSA root with id-rsassa-pkcs1-v1_5-with-sha3-256")(
+    lambda: chain_signed_with("sha3-256WithRSA"))
+scenario("Y01d-cert-ecdsa-sha3-256", "algorithm", "RSA signer certificate issued by a P-256 root with id-ecdsa-with-sha3-256, which OpenSSL 3.0's obj_xref.txt lacks: no issuer")(
+    lambda: chain_signed_with_claim(Key("p256"), "ecdsa-sha3-256", alg("ecdsa-sha3-256")))
+scenario("Y01e-signer-ecdsa-sha3-256", "algorithm", "P-256 SignerInfo with digest SHA3-256 and id-ecdsa-with-sha3-256")(
+    lambda: S(pem_wrap(signed_data([Signer(c := leaf(key=Key("p256")), h="sha3-256", sig_alg="ecdsa-sha3-256")])),
+              c.pem(), ROOT.pem()))
+scenario("Y01f-digest-alias-rsa-sha3-256", "shape", "digestAlgorithms and SignerInfo.digestAlgorithm are id-rsassa-pkcs1-v1_5-with-sha3-256 (an alias of SHA3-256)")(
+    lambda: crafted(lambda c: [Signer(c, h="sha3-256", digest_alg=RSA_SHA3_256_AS_DIGEST)],
+                    digest_algs=[RSA_SHA3_256_AS_DIGEST]))
+scenario("Y01g-cert-rsa-sha3-by-ec-root", "algorithm", "certificate claiming id-rsassa-pkcs1-v1_5-with-sha3-256 under a P-256 root (the OID does not fit the key)")(
+    lambda: chain_signed_with_claim(Key("p256"), "ecdsa-sha3-256", alg("sha3-256WithRSA", null())))
+
+def chain_signed_with_claim(rk, how, claimed):
+    """A signer certificate signed as `how` by root key `rk` but labelled `claimed`."""
+    root = Cert(name(("CN", "Root claim")), rk, exts=ca_exts(rk))
+    lk = Key()
+    cert = Cert(name(("CN", "Signer with a claimed algorithm")), lk, root, exts=leaf_exts(lk, rk), sig=how, tbs_alg=claimed)
+    return basic(cert, ca=root.pem())
 
 def odd_anchor(**root_kw):
     """A CAfile root whose algorithm identifiers are odd; OpenSSL never checks
