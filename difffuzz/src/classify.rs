@@ -21,7 +21,7 @@ pub struct Rule {
 }
 
 /// The rules, in the order they are tried.
-pub const RULES: [Rule; 7] = [
+pub const RULES: [Rule; 10] = [
     Rule {
         item: 5,
         name: "weak-algorithm-refused",
@@ -49,6 +49,18 @@ pub const RULES: [Rule; 7] = [
     Rule {
         item: 3,
         name: "every-candidate-tried",
+    },
+    Rule {
+        item: 4,
+        name: "other-curves-refused",
+    },
+    Rule {
+        item: 7,
+        name: "subtree-minimum-fails-closed",
+    },
+    Rule {
+        item: 11,
+        name: "other-cms-type-not-parsed",
     },
 ];
 
@@ -81,6 +93,18 @@ fn has_other_nc_form(s: &Scenario) -> bool {
             e.oid == oids::NAME_CONSTRAINTS
                 && matches!(&e.value, ExtValue::Raw(v) if one_tlv(v)
                 && v.windows(2).any(|w| w == [0x87, 0x08] || w == [0x86, 0x0C]))
+        })
+}
+
+/// A nameConstraints subtree with `minimum 1` (`[0] 01`), as the
+/// generator writes it.
+fn has_nc_subtree_minimum(s: &Scenario) -> bool {
+    s.certs
+        .iter()
+        .flat_map(|c| c.extensions.iter().flatten())
+        .any(|e| {
+            e.oid == oids::NAME_CONSTRAINTS
+                && matches!(&e.value, ExtValue::Raw(v) if v.windows(3).any(|w| w == [0x80, 0x01, 0x01]))
         })
 }
 
@@ -124,6 +148,17 @@ pub fn classify(
     if keys.contains(&KeyId::Dsa) && is(theirs, ours, Class::Ok, Class::Verify) {
         return Some(RULES[2]);
     }
+    // 4: EC keys on curves other than P-256, P-384 and P-521.
+    let other_curve = keys.contains(&KeyId::Secp256k1) || keys.contains(&KeyId::Brainpool256);
+    if other_curve && is(theirs, ours, Class::Ok, Class::Verify) {
+        return Some(RULES[7]);
+    }
+    // 11: a ContentInfo of another CMS type is "not SignedData" (4) without
+    // its content being parsed as that type (OpenSSL: 2 when it does not).
+    if s.msg.content_info_type != oids::SIGNED_DATA && is(theirs, ours, Class::Parse, Class::Verify)
+    {
+        return Some(RULES[9]);
+    }
     // 6: the contentType attribute must equal eContentType.
     if content_type_differs(s) && is(theirs, ours, Class::Ok, Class::Verify) {
         return Some(RULES[3]);
@@ -131,6 +166,10 @@ pub fn classify(
     // 7: name constraints of forms other than directoryName, rfc822Name, dNSName.
     if has_other_nc_form(s) && is(theirs, ours, Class::Ok, Class::Verify) {
         return Some(RULES[4]);
+    }
+    // 7: a subtree with a minimum other than 0 fails closed.
+    if has_nc_subtree_minimum(s) && is(theirs, ours, Class::Ok, Class::Verify) {
+        return Some(RULES[8]);
     }
     if is(theirs, ours, Class::Verify, Class::Ok) {
         // 2: certfile certificates are intermediates (OpenSSL 3.2+): embed

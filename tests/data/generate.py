@@ -659,6 +659,9 @@ scenario("F33-constructed-econtent", "shape", "eContent as a constructed indefin
     lambda: S(pem_wrap(rebuild_with_ber_econtent(c := leaf())), c.pem(), ROOT.pem()))
 scenario("G23-id-data", "shape", "a ContentInfo of type id-data (not SignedData)")(
     lambda: S(pem_wrap(seq(oid(OIDS["data"]), ctx(0, octet(CONTENT)))), leaf().pem(), ROOT.pem()))
+OIDS["digestedData"] = "1.2.840.113549.1.7.5"
+scenario("G23b-digested-data-label", "difference", "a SignedData labelled digestedData: OpenSSL cannot parse it as DigestedData (2), cmsverify says it is not SignedData (4)")(
+    lambda: S(pem_wrap(signed_data([Signer(c := leaf())], content_type="digestedData")), c.pem(), ROOT.pem()))
 scenario("G29-smime-pkcs7", "shape", "PKCS7 label from openssl smime -sign -nodetach")(
     lambda: smime_case())
 
