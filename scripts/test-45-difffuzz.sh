@@ -3,8 +3,8 @@
 # CMS_verify, a crate outside cmsverify's dependency graph), calibrates its
 # oracle against the openssl command on every committed scenario, then runs a
 # fixed, seeded set of structured cases. Fails on any disagreement that is
-# neither a documented difference (docs/compatibility.md) nor a recorded
-# finding (difffuzz/FINDINGS.md). Long runs: difffuzz/README.md.
+# not a documented difference (docs/compatibility.md). Long runs:
+# difffuzz/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh

@@ -76,11 +76,13 @@ fn keys_in_use(s: &Scenario) -> Vec<KeyId> {
     keys
 }
 
-/// True when `v` is exactly one definite-length TLV (short or 1-byte long form).
-fn one_tlv(v: &[u8]) -> bool {
+/// True when `v` starts with a whole definite-length TLV (short or 1-byte
+/// long form); bytes after it are ignored, as OpenSSL's extension decoding
+/// ignores them.
+fn starts_with_tlv(v: &[u8]) -> bool {
     match v.get(1) {
-        Some(&l) if l < 0x80 => v.len() == 2 + usize::from(l),
-        Some(0x81) => v.get(2).is_some_and(|&l| v.len() == 3 + usize::from(l)),
+        Some(&l) if l < 0x80 => v.len() >= 2 + usize::from(l),
+        Some(0x81) => v.get(2).is_some_and(|&l| v.len() >= 3 + usize::from(l)),
         _ => false,
     }
 }
@@ -91,7 +93,7 @@ fn has_other_nc_form(s: &Scenario) -> bool {
         .flat_map(|c| c.extensions.iter().flatten())
         .any(|e| {
             e.oid == oids::NAME_CONSTRAINTS
-                && matches!(&e.value, ExtValue::Raw(v) if one_tlv(v)
+                && matches!(&e.value, ExtValue::Raw(v) if starts_with_tlv(v)
                 && v.windows(2).any(|w| w == [0x87, 0x08] || w == [0x86, 0x0C]))
         })
 }

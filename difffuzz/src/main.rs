@@ -9,7 +9,6 @@ mod calibrate;
 mod classify;
 mod der;
 mod keys;
-mod known;
 mod model;
 mod mutate;
 mod oracle;
@@ -142,15 +141,10 @@ fn real_main() -> Result<ExitCode, String> {
     for ((t, o), n) in &totals.by_class {
         println!("  openssl {t:<6} cmsverify {o:<6} {n}");
     }
-    for ((names, t, o, _, _), f) in &totals.findings {
-        let how = match (f.rule, f.known) {
-            (Some(r), _) => format!("item {} {}", r.item, r.name),
-            (None, Some(k)) => format!(
-                "finding {}{}",
-                k.id,
-                if k.in_issue_15 { " (issue 15)" } else { "" }
-            ),
-            (None, None) => "NEW FINDING".to_string(),
+    for ((names, t, o, _), f) in &totals.findings {
+        let how = match f.rule {
+            Some(r) => format!("item {} {}", r.item, r.name),
+            None => "NEW FINDING".to_string(),
         };
         println!(
             "  [{how}] {n} case(s), first case {} openssl {t} / cmsverify {o}: {}",
@@ -165,10 +159,7 @@ fn real_main() -> Result<ExitCode, String> {
         );
     }
     let unexplained = totals.unexplained();
-    println!(
-        "difffuzz: {} disagreement(s) are recorded findings (FINDINGS.md), {unexplained} unexplained",
-        totals.known_findings()
-    );
+    println!("difffuzz: {unexplained} unexplained disagreement(s)");
     Ok(if unexplained == 0 {
         ExitCode::SUCCESS
     } else {
@@ -207,7 +198,6 @@ fn reproduce(
             "documented difference: {:?}",
             classify::classify(&s, &t, &o, &mut signing)
         );
-        println!("recorded finding: {:?}", known::match_known(&min, &t, &o));
     }
     if !dump.as_os_str().is_empty() {
         run::dump(&dump, &enc, &format!("seed {} case {case}\n", opts.seed))

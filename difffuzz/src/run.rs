@@ -15,7 +15,6 @@ use crate::baseline;
 use crate::classify::{classify, Rule};
 use crate::der;
 use crate::keys::Pool;
-use crate::known::{match_known, Known};
 use crate::model::{Encoded, Scenario};
 use crate::mutate::{self, Mutation};
 use crate::oracle::{agree, cmsverify_verdict, openssl_verdict, Verdict};
@@ -39,21 +38,13 @@ pub struct Options {
 /// A distinct disagreement: the minimised mutation families, both verdict
 /// classes and the classification (every case is classified, so cases of
 /// one family pair classified differently are counted apart).
-pub type Signature = (
-    Vec<&'static str>,
-    &'static str,
-    &'static str,
-    Option<Rule>,
-    Option<Known>,
-);
+pub type Signature = (Vec<&'static str>, &'static str, &'static str, Option<Rule>);
 
 /// One recorded disagreement (the first case of its signature).
 #[derive(Debug, Clone)]
 pub struct Finding {
     pub case: u64,
     pub rule: Option<Rule>,
-    /// The recorded finding (FINDINGS.md) it is an instance of.
-    pub known: Option<Known>,
     pub mutations: Vec<String>,
     pub theirs: Verdict,
     pub ours: Verdict,
@@ -71,20 +62,11 @@ pub struct Totals {
 }
 
 impl Totals {
-    /// Disagreements neither a documented difference nor a recorded finding.
+    /// Disagreements no documented difference explains.
     pub fn unexplained(&self) -> u64 {
         self.findings
             .values()
-            .filter(|f| f.rule.is_none() && f.known.is_none())
-            .map(|f| f.count)
-            .sum()
-    }
-
-    /// Disagreements that are recorded findings (cmsverify bugs).
-    pub fn known_findings(&self) -> u64 {
-        self.findings
-            .values()
-            .filter(|f| f.rule.is_none() && f.known.is_some())
+            .filter(|f| f.rule.is_none())
             .map(|f| f.count)
             .sum()
     }
@@ -147,8 +129,8 @@ pub fn dump(dir: &PathBuf, enc: &Encoded, text: &str) -> std::io::Result<()> {
     std::fs::write(dir.join("desc.txt"), text)
 }
 
-/// How a disagreement is explained: a documented difference, a recorded finding.
-type Classification = (Option<Rule>, Option<Known>);
+/// How a disagreement is explained: the documented difference, if any.
+type Classification = Option<Rule>;
 
 thread_local! {
     /// Classifications of minimised cases already seen on this thread.
@@ -239,25 +221,20 @@ fn record(
     // mutations (with their parameters) and verdicts: computed once.
     let key = format!("{min:?} {} {}", t.class.name(), o.class.name());
     let cached = CLASSIFIED.with(|c| c.borrow().get(&key).copied());
-    let (rule, known) = cached.unwrap_or_else(|| {
+    let rule = cached.unwrap_or_else(|| {
         let rule = classify(&s, &t, &o, signing);
-        let known = if rule.is_none() {
-            match_known(&min, &t, &o)
-        } else {
-            None
-        };
         CLASSIFIED.with(|c| {
             let mut c = c.borrow_mut();
             if c.len() > 100_000 {
                 c.clear();
             }
-            c.insert(key, (rule, known));
+            c.insert(key, rule);
         });
-        (rule, known)
+        rule
     });
     let mut names: Vec<&'static str> = min.iter().map(|m| m.name).collect();
     names.sort_unstable();
-    let sig: Signature = (names, t.class.name(), o.class.name(), rule, known);
+    let sig: Signature = (names, t.class.name(), o.class.name(), rule);
     let Ok(mut all) = totals.lock() else { return };
     if let Some(f) = all.findings.get_mut(&sig) {
         f.count += 1;
@@ -267,10 +244,9 @@ fn record(
     let text = format!(
         "seed {} case {case}\nrule: {}\nminimised mutations:\n  {}\nopenssl: {} ({})\ncmsverify: {} ({})\n",
         opts.seed,
-        match (rule, known) {
-            (Some(r), _) => format!("compatibility.md item {} {}", r.item, r.name),
-            (None, Some(k)) => format!("recorded finding {} (FINDINGS.md)", k.id),
-            (None, None) => "NONE: a new finding".to_string(),
+        match rule {
+            Some(r) => format!("compatibility.md item {} {}", r.item, r.name),
+            None => "NONE: a new finding".to_string(),
         },
         mutations.join("\n  "),
         t.class.name(),
@@ -279,18 +255,14 @@ fn record(
         o.reason
     );
     if let Some(out) = &opts.out {
-        let kind = match (rule, known) {
-            (Some(_), _) => "explained".to_string(),
-            (None, Some(k)) => k.id.to_string(),
-            (None, None) => "new".to_string(),
-        };
+        let kind = if rule.is_some() { "explained" } else { "new" };
         let _ = dump(
             &out.join(format!("{kind}-{}-{case}", opts.seed)),
             &enc,
             &text,
         );
     }
-    if rule.is_none() && known.is_none() {
+    if rule.is_none() {
         eprintln!("difffuzz: NEW FINDING\n{text}");
     }
     all.findings.insert(
@@ -298,7 +270,6 @@ fn record(
         Finding {
             case,
             rule,
-            known,
             mutations,
             theirs: t,
             ours: o,
