@@ -325,6 +325,14 @@ pub(crate) fn integer_i64(value: &[u8]) -> Option<i64> {
     )
 }
 
+/// What OpenSSL's `int x = ASN1_INTEGER_get(i)` holds for an INTEGER's
+/// content: -1 when the value does not fit a `long` (64 bits), else its low
+/// 32 bits as a signed `int` (so 2^32 + 32 reads as 32).
+pub(crate) fn openssl_int(value: &[u8]) -> i32 {
+    let [.., a, b, c, d] = integer_i64(value).unwrap_or(-1).to_be_bytes();
+    i32::from_be_bytes([a, b, c, d])
+}
+
 /// Two's complement content without redundant leading `00` or `FF` octets.
 fn minimal_integer(mut value: &[u8]) -> &[u8] {
     while let [first, second, ..] = value {
@@ -356,6 +364,15 @@ mod tests {
         assert_eq!(integer_i64(&[0x80, 0, 0, 0, 0, 0, 0, 0]), Some(i64::MIN));
         assert_eq!(integer_i64(&[0x01, 0, 0, 0, 0, 0, 0, 0, 0]), None);
         assert_eq!(integer_i64(&[]), None);
+    }
+
+    #[test]
+    fn integers_read_as_openssl_ints() {
+        assert_eq!(openssl_int(&[0x20]), 32);
+        assert_eq!(openssl_int(&[0x01, 0, 0, 0, 0x20]), 32);
+        assert_eq!(openssl_int(&[0x00, 0x80, 0, 0, 0]), i32::MIN);
+        assert_eq!(openssl_int(&[0xFF]), -1);
+        assert_eq!(openssl_int(&[0x01, 0, 0, 0, 0, 0, 0, 0, 0x20]), -1);
     }
 
     #[test]

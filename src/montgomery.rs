@@ -8,7 +8,9 @@
 //! squaring, then a word-by-word reduction): for e = 65537 that is 17 multiplications.
 //! Any exponent below the modulus is taken, as OpenSSL takes it (the `rsa`
 //! crate refuses exponents over 33 bits): such keys verify here only, and
-//! [`RsaPublicOp::verify_pss`] checks their PSS signatures. It is
+//! [`RsaPublicOp::verify_pss`] checks their PSS signatures (and those whose
+//! MGF1 hash differs from the message hash, which the `rsa` crate's PSS
+//! cannot express). It is
 //! cross-checked against the `rsa` crate by property tests.
 
 use crate::algorithm::DigestAlgorithm;
@@ -325,12 +327,14 @@ impl RsaPublicOp {
     }
 
     /// RSASSA-PSS verification (RFC 8017 section 8.1.2 with EMSA-PSS-VERIFY
-    /// of section 9.1.2): MGF1 with `digest`, a salt of exactly `salt_len`
-    /// bytes, `hashed` the message's digest. Used for keys the `rsa` crate
-    /// does not take (exponents over 33 bits).
+    /// of section 9.1.2): `hashed` the message's digest with `digest`, MGF1
+    /// with `mgf`, a salt of exactly `salt_len` bytes. Used for keys the
+    /// `rsa` crate does not take (exponents over 33 bits) and for an MGF1
+    /// hash other than `digest`, which no library here takes.
     pub(crate) fn verify_pss(
         &self,
         digest: DigestAlgorithm,
+        mgf: DigestAlgorithm,
         hashed: &[u8],
         sig: &[u8],
         salt_len: usize,
@@ -369,7 +373,7 @@ impl RsaPublicOp {
         let mut db = Vec::with_capacity(db_len + 64);
         let mut counter = 0u32;
         while db.len() < db_len {
-            db.extend_from_slice(digest.digest(&[h, &counter.to_be_bytes()]).as_ref());
+            db.extend_from_slice(mgf.digest(&[h, &counter.to_be_bytes()]).as_ref());
             counter = counter.wrapping_add(1);
         }
         db.truncate(db_len);
@@ -507,7 +511,13 @@ mod tests {
         let op = RsaPublicOp::new(&n, &[1, 0, 1]).unwrap();
         let hashed = DigestAlgorithm::Sha256.digest(&[b"m"]);
         for sig in [[0u8; 256], [1u8; 256], [0x42u8; 256]] {
-            assert!(!op.verify_pss(DigestAlgorithm::Sha256, hashed.as_ref(), &sig, 32));
+            assert!(!op.verify_pss(
+                DigestAlgorithm::Sha256,
+                DigestAlgorithm::Sha256,
+                hashed.as_ref(),
+                &sig,
+                32
+            ));
         }
     }
 

@@ -94,20 +94,15 @@ impl PublicKey {
                 ..
             } => {
                 if oid::is(sig_alg.oid, &oid::RSASSA_PSS) {
+                    // Only the PSS hash must be the SignerInfo's digest; the
+                    // MGF1 hash is free (rsa_ameth.c: ossl_rsa_pss_to_ctx).
                     let pss = PssParams::parse(sig_alg.params)?;
-                    if pss.hash != digest || pss.mgf_hash != digest {
+                    if pss.hash != digest {
                         return Err(SignatureProblem::BadParameters(
                             "the PSS hash differs from the SignerInfo digest algorithm",
                         ));
                     }
-                    return verify_pss(
-                        portable,
-                        fast.as_ref(),
-                        digest,
-                        pss.salt_len,
-                        parts,
-                        signature,
-                    );
+                    return verify_pss(portable, fast.as_ref(), &pss, parts, signature);
                 }
                 let rsa_family = oid::is(sig_alg.oid, &oid::RSA_ENCRYPTION)
                     || matches!(
@@ -186,20 +181,8 @@ impl PublicKey {
             }
             (CertSigKind::RsaPss, Self::Rsa { portable, fast, .. }) => {
                 let pss = PssParams::parse(sig_alg.params)?;
-                if pss.mgf_hash != pss.hash {
-                    return Err(SignatureProblem::BadParameters(
-                        "PSS with an MGF1 hash other than the message hash",
-                    ));
-                }
                 pss.hash.check_policy(policy)?;
-                verify_pss(
-                    portable,
-                    fast.as_ref(),
-                    pss.hash,
-                    pss.salt_len,
-                    &[tbs],
-                    signature,
-                )
+                verify_pss(portable, fast.as_ref(), &pss, &[tbs], signature)
             }
             (CertSigKind::Ecdsa(digest), Self::P256(key)) => {
                 verify_ecdsa(key, digest, &[tbs], signature, |s| {
@@ -251,26 +234,34 @@ fn verify_pkcs1v15(
     }
 }
 
-/// RSASSA-PSS verification of `parts` (MGF1 with `digest`): graviola when it
-/// takes the case, else the `rsa` crate, else (exponents the `rsa` crate
-/// refuses) the portable operation.
+/// RSASSA-PSS verification of `parts`: graviola when it takes the case,
+/// else the `rsa` crate, else the portable operation, which alone takes
+/// exponents the `rsa` crate refuses and an MGF1 hash other than the PSS
+/// hash (both libraries use one hash for both).
 fn verify_pss(
     portable: &PortableRsa,
     fast: Option<&FastRsa>,
-    digest: DigestAlgorithm,
-    salt_len: usize,
+    pss: &PssParams,
     parts: &[&[u8]],
     signature: &[u8],
 ) -> Result<(), SignatureProblem> {
-    if let Some(valid) = fast.and_then(|f| f.verify_pss(digest, salt_len, parts, signature)) {
+    let (digest, salt_len) = (pss.hash, pss.salt_len);
+    let one_hash = pss.mgf_hash == digest;
+    if let Some(valid) = fast
+        .filter(|_| one_hash)
+        .and_then(|f| f.verify_pss(digest, salt_len, parts, signature))
+    {
         return valid.then_some(()).ok_or(SignatureProblem::Invalid);
     }
     let hashed = digest.digest(parts);
-    let valid = match (portable.rsa_key(), portable.op()) {
+    let rsa_key = portable.rsa_key().filter(|_| one_hash);
+    let valid = match (rsa_key, portable.op()) {
         (Some(key), _) => digest
             .verify_pss(key, hashed.as_ref(), signature, salt_len)
             .is_ok(),
-        (None, Some(op)) => op.verify_pss(digest, hashed.as_ref(), signature, salt_len),
+        (None, Some(op)) => {
+            op.verify_pss(pss.hash, pss.mgf_hash, hashed.as_ref(), signature, salt_len)
+        }
         (None, None) => false,
     };
     if valid {
@@ -361,21 +352,20 @@ impl PssParams {
             let inner = mgf.params.ok_or(bad("MGF1 without a hash"))?;
             out.mgf_hash = digest_of(AlgorithmIdentifier::parse(inner).map_err(malformed)?)?;
         }
+        // OpenSSL reads both INTEGERs into an `int`
+        // (ossl_rsa_pss_get_param_unverified), truncating what is longer.
         if let Some(t) = r.optional(tag::ctx_cons(2)).map_err(malformed)? {
             let int = asn1::parse_one(t.value)
                 .and_then(|i| i.expect(tag::INTEGER))
                 .map_err(malformed)?;
-            let v = int.value;
-            if v.first().is_none_or(|b| b & 0x80 != 0) || v.len() > 4 {
-                return Err(bad("invalid PSS salt length"));
-            }
-            out.salt_len = v.iter().fold(0usize, |a, &b| (a << 8) | usize::from(b));
+            out.salt_len = usize::try_from(asn1::openssl_int(int.value))
+                .map_err(|_| bad("invalid PSS salt length"))?;
         }
         if let Some(t) = r.optional(tag::ctx_cons(3)).map_err(malformed)? {
             let int = asn1::parse_one(t.value)
                 .and_then(|i| i.expect(tag::INTEGER))
                 .map_err(malformed)?;
-            if int.value != [1] {
+            if asn1::openssl_int(int.value) != 1 {
                 return Err(bad("PSS trailer field other than 1"));
             }
         }

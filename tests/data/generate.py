@@ -126,8 +126,8 @@ def alg(name_, params=None):
 HASHES = {"sha1": hashes.SHA1, "sha224": hashes.SHA224, "sha256": hashes.SHA256, "sha384": hashes.SHA384,
           "sha512": hashes.SHA512, "md5": hashes.MD5, "sha3-256": hashes.SHA3_256, "sha3-384": hashes.SHA3_384}
 
-def pss_params(h="sha256", salt=32):
-    return seq(ctx(0, alg(h, null())), ctx(1, seq(oid(OIDS["mgf1"]), alg(h, null()))), ctx(2, integer(salt)))
+def pss_params(h="sha256", salt=32, mgf=None):
+    return seq(ctx(0, alg(h, null())), ctx(1, seq(oid(OIDS["mgf1"]), alg(mgf or h, null()))), ctx(2, integer(salt)))
 
 # ---------------------------------------------------------------- keys & certificates
 
@@ -172,6 +172,9 @@ class Key:
             return self.priv.sign(data, padding.PKCS1v15(), h)
         if how == "pss":
             return self.priv.sign(data, padding.PSS(padding.MGF1(hashes.SHA256()), 32), hashes.SHA256())
+        if how.startswith("pss:"):  # pss:HASH:MGF1-HASH
+            _, h, mgf = how.split(":")
+            return self.priv.sign(data, padding.PSS(padding.MGF1(HASHES[mgf]()), 32), HASHES[h]())
         if how.startswith("ecdsa-"):
             return self.priv.sign(data, ec.ECDSA(HASHES[how[6:]]()))
         if how == "ed25519":
@@ -183,6 +186,9 @@ class Key:
 def sig_alg_der(how):
     if how == "pss":
         return alg("pss", pss_params())
+    if how.startswith("pss:"):
+        _, h, mgf = how.split(":")
+        return alg("pss", pss_params(h, mgf=mgf))
     if how.endswith("WithRSA"):
         return alg(how, null())
     return alg(how)
@@ -314,9 +320,14 @@ def digest(h, data):
 class Signer:
     """One SignerInfo to assemble by hand."""
     def __init__(self, cert, h="sha256", attrs="default", sig_alg=None, sid="ias", unsigned=(),
-                 sign_override=None, sig_bytes=None, attrs_encoded=None, digest_alg=None):
+                 sign_override=None, sig_bytes=None, attrs_encoded=None, digest_alg=None, pss_mgf=None,
+                 pss_params_der=None):
         """digest_alg: the DER AlgorithmIdentifier written as digestAlgorithm
-        when it should differ from alg(h) (the digest computed stays h)."""
+        when it should differ from alg(h) (the digest computed stays h).
+        pss_mgf: the MGF1 hash of a PSS signature when it differs from h.
+        pss_params_der: the PSS parameters written (the signature stays
+        salt 32, MGF1 with pss_mgf or h)."""
+        self.pss_mgf, self.pss_params_der = pss_mgf, pss_params_der
         self.cert, self.h, self.attrs, self.sig_alg, self.sid = cert, h, attrs, sig_alg, sid
         self.digest_alg = digest_alg
         self.unsigned, self.sign_override, self.sig_bytes, self.attrs_encoded = unsigned, sign_override, sig_bytes, attrs_encoded
@@ -341,8 +352,9 @@ class Signer:
         if key.kind == "rsa":
             how = self.sig_alg or "rsaEncryption"
             if how == "pss":
-                sig = key.priv.sign(to_sign, padding.PSS(padding.MGF1(HASHES[self.h]()), 32), HASHES[self.h]())
-                sig_alg = alg("pss", pss_params(self.h))
+                mgf = self.pss_mgf or self.h
+                sig = key.priv.sign(to_sign, padding.PSS(padding.MGF1(HASHES[mgf]()), 32), HASHES[self.h]())
+                sig_alg = alg("pss", self.pss_params_der or pss_params(self.h, mgf=mgf))
             else:
                 sig = key.priv.sign(to_sign, padding.PKCS1v15(), HASHES[self.h]())
                 sig_alg = alg(how, null())
@@ -553,6 +565,47 @@ def chain_signed_with_claim(rk, how, claimed):
     lk = Key()
     cert = Cert(name(("CN", "Signer with a claimed algorithm")), lk, root, exts=leaf_exts(lk, rk), sig=how, tbs_alg=claimed)
     return basic(cert, ca=root.pem())
+
+# RSASSA-PSS whose MGF1 hash differs from the message hash: OpenSSL 3.0 sets
+# them apart (rsa_ameth.c: ossl_rsa_pss_to_ctx sets the MGF1 digest from the
+# parameters; only the PSS hash must equal a SignerInfo's digest).
+scenario("Q3-signer-pss-mgf1-sha1", "algorithm", "PSS SignerInfo: hash SHA-256 (the digest), MGF1 with SHA-1")(
+    lambda: crafted(lambda c: [Signer(c, sig_alg="pss", pss_mgf="sha1")]))
+scenario("Q3b-signer-pss-mgf1-sha512-noattr", "algorithm", "PSS SignerInfo without attributes: hash SHA-256, MGF1 with SHA-512")(
+    lambda: crafted(lambda c: [Signer(c, sig_alg="pss", pss_mgf="sha512", attrs=None)]))
+scenario("Q3c-cert-pss-mgf1-sha384", "algorithm", "signer certificate signed with PSS: hash SHA-256, MGF1 with SHA-384")(
+    lambda: chain_signed_with("pss:sha256:sha384"))
+scenario("Q3d-signer-pss-hash-not-digest", "algorithm", "PSS SignerInfo whose PSS hash (SHA-384) differs from its digest (SHA-256): OpenSSL refuses")(
+    lambda: pss_hash_not_digest())
+
+def pss_with(*fields):
+    """A PSS SignerInfo (SHA-256, MGF1-SHA-256, salt 32) whose parameters are `fields`."""
+    return crafted(lambda c: [Signer(c, sig_alg="pss", pss_params_der=seq(*fields))])
+PSS_HASH = ctx(0, alg("sha256", null()))
+PSS_MGF = ctx(1, seq(oid(OIDS["mgf1"]), alg("sha256", null())))
+scenario("Q3e-signer-pss-salt-over-32-bits", "algorithm", "PSS salt length 2^32 + 32: OpenSSL keeps it in an int (ossl_rsa_pss_get_param_unverified), so it reads 32")(
+    lambda: pss_with(PSS_HASH, PSS_MGF, ctx(2, tlv(0x02, b"\x01\x00\x00\x00\x20"))))
+scenario("Q3f-signer-pss-salt-negative", "algorithm", "PSS salt length -1: invalid salt length")(
+    lambda: pss_with(PSS_HASH, PSS_MGF, ctx(2, tlv(0x02, b"\xff"))))
+scenario("Q3g-signer-pss-trailer-2", "algorithm", "PSS trailerField 2: OpenSSL takes only 1")(
+    lambda: pss_with(PSS_HASH, PSS_MGF, ctx(2, integer(32)), ctx(3, integer(2))))
+scenario("Q3h-signer-pss-trailer-1", "algorithm", "PSS with an explicit trailerField 1")(
+    lambda: pss_with(PSS_HASH, PSS_MGF, ctx(2, integer(32)), ctx(3, integer(1))))
+scenario("Q3j-signer-pss-trailer-over-32-bits", "algorithm", "PSS trailerField 2^32 + 1: read into an int, so 1")(
+    lambda: pss_with(PSS_HASH, PSS_MGF, ctx(2, integer(32)), ctx(3, tlv(0x02, b"\x01\x00\x00\x00\x01"))))
+scenario("Q3k-signer-pss-salt-2-31", "algorithm", "PSS salt length 2^31: a negative int for OpenSSL, invalid")(
+    lambda: pss_with(PSS_HASH, PSS_MGF, ctx(2, tlv(0x02, b"\x00\x80\x00\x00\x00"))))
+scenario("Q3i-signer-pss-salt-256", "algorithm", "PSS salt length 256 (two octets) where the signature has 32: the salt length is read whole")(
+    lambda: pss_with(PSS_HASH, PSS_MGF, ctx(2, integer(256))))
+
+def pss_hash_not_digest():
+    cert = leaf()
+    sg = Signer(cert, sig_alg="pss")
+    der = signed_data([sg])
+    # Relabel the PSS hash: SHA-384 where the signature used SHA-256.
+    old, new = pss_params("sha256"), pss_params("sha384", mgf="sha256")
+    assert der.count(old) == 1
+    return S(pem_wrap(der.replace(old, new)), cert.pem(), ROOT.pem())
 
 def odd_anchor(**root_kw):
     """A CAfile root whose algorithm identifiers are odd; OpenSSL never checks
