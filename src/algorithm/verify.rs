@@ -373,3 +373,108 @@ impl PssParams {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_signature_problem_says_what_failed() {
+        let cases = [
+            (SignatureProblem::Invalid, "the signature does not match"),
+            (
+                SignatureProblem::WrongLength {
+                    expected: 256,
+                    found: 255,
+                },
+                "the RSA signature is 255 bytes long, not the modulus length of 256",
+            ),
+            (
+                SignatureProblem::AlgorithmMismatch,
+                "the certificate's signatureAlgorithm differs from the one inside its TBSCertificate",
+            ),
+            (
+                SignatureProblem::UnsupportedAlgorithm("1.2.3".into()),
+                "unsupported signature algorithm 1.2.3",
+            ),
+            (
+                SignatureProblem::KeyMismatch {
+                    algorithm: "ecdsa-with-SHA256".into(),
+                    key: "RSA",
+                },
+                "signature algorithm ecdsa-with-SHA256 cannot be used with an RSA key",
+            ),
+            (
+                SignatureProblem::BadParameters("invalid PSS salt length"),
+                "bad signature algorithm parameters: invalid PSS salt length",
+            ),
+            (
+                SignatureProblem::Insecure("the MD5 digest"),
+                "the MD5 digest is refused as insecure",
+            ),
+        ];
+        for (problem, text) in cases {
+            assert_eq!(problem.to_string(), text);
+        }
+    }
+
+    fn pss(params: &[u8]) -> Result<PssParams, SignatureProblem> {
+        PssParams::parse(Some(
+            asn1::parse_one(params)
+                .map_err(|_| SignatureProblem::BadParameters("test input is not DER"))?,
+        ))
+    }
+
+    /// RSASSA-PSS-params with `[2]` salt length `salt` (INTEGER content) and,
+    /// if given, `[3]` trailerField `trailer`.
+    fn with_salt_and_trailer(salt: &[u8], trailer: Option<&[u8]>) -> Vec<u8> {
+        let int = |v: &[u8]| {
+            let mut out = vec![0x02, u8::try_from(v.len()).unwrap_or(0)];
+            out.extend_from_slice(v);
+            out
+        };
+        let ctx = |n: u8, v: Vec<u8>| {
+            let mut out = vec![0xA0 | n, u8::try_from(v.len()).unwrap_or(0)];
+            out.extend(v);
+            out
+        };
+        let mut body = ctx(2, int(salt));
+        if let Some(t) = trailer {
+            body.extend(ctx(3, int(t)));
+        }
+        let mut out = vec![0x30, u8::try_from(body.len()).unwrap_or(0)];
+        out.extend(body);
+        out
+    }
+
+    #[test]
+    fn pss_defaults_are_rfc_4055s() {
+        let p = pss(&[0x30, 0x00]).map_err(|e| e.to_string());
+        let p = p.as_ref().map(|p| (p.hash, p.mgf_hash, p.salt_len));
+        assert_eq!(
+            p,
+            Ok((DigestAlgorithm::Sha1, DigestAlgorithm::Sha1, 20)),
+            "empty parameters"
+        );
+    }
+
+    #[test]
+    fn pss_salt_and_trailer_read_as_openssl_ints() {
+        let salt =
+            |s: &[u8], t: Option<&[u8]>| pss(&with_salt_and_trailer(s, t)).map(|p| p.salt_len);
+        assert_eq!(salt(&[0x20], None), Ok(32));
+        assert_eq!(salt(&[0x01, 0x00], None), Ok(256));
+        // Longer INTEGERs keep their low 32 bits, as OpenSSL's `int`.
+        assert_eq!(salt(&[0x01, 0, 0, 0, 0x20], None), Ok(32));
+        let invalid = Err(SignatureProblem::BadParameters("invalid PSS salt length"));
+        assert_eq!(salt(&[0xFF], None), invalid);
+        assert_eq!(salt(&[0x00, 0x80, 0, 0, 0], None), invalid);
+        assert_eq!(salt(&[0x20], Some(&[0x01])), Ok(32));
+        assert_eq!(salt(&[0x20], Some(&[0x01, 0, 0, 0, 0x01])), Ok(32));
+        let trailer = Err(SignatureProblem::BadParameters(
+            "PSS trailer field other than 1",
+        ));
+        assert_eq!(salt(&[0x20], Some(&[0x02])), trailer);
+        assert_eq!(salt(&[0x20], Some(&[0x00])), trailer);
+    }
+}

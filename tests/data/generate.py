@@ -1145,6 +1145,15 @@ scenario("F16-content-type-unsigned", "attrs", "contentType among unsigned attri
 OIDS["unknownAttr"] = "1.3.6.1.4.1.55555.2"
 scenario("F17-unknown-unsigned", "attrs", "unknown unsigned attribute")(
     lambda: attrs_case(unsigned=[attribute("unknownAttr", octet(b"x"))]))
+# cms_att.c (ossl_cms_si_check_attributes): an attribute of its table needs at
+# least one value; countersignature is in the table (unsigned only), an
+# unknown attribute is not checked.
+scenario("F17b-countersignature-unsigned", "attrs", "unsigned countersignature with one value (not verified by CMS_verify)")(
+    lambda: attrs_case(unsigned=[attribute("countersignature", seq(integer(1)))]))
+scenario("F17c-countersignature-unsigned-empty", "attrs", "unsigned countersignature with no value")(
+    lambda: attrs_case(unsigned=[attribute("countersignature")]))
+scenario("F17d-unknown-unsigned-empty", "attrs", "unknown unsigned attribute with no value (not in cms_att.c's table)")(
+    lambda: attrs_case(unsigned=[attribute("unknownAttr")]))
 scenario("F18-unknown-signed", "attrs", "unknown extra signed attribute")(
     lambda: attrs_case(lambda c: [CT(), MD(), attribute("unknownAttr", octet(b"x"))]))
 
