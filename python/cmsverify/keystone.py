@@ -182,12 +182,22 @@ def cms_verify(formatted: Union[str, bytes], signing_cert_file_name: str, ca_fil
     whatever ``inform`` says, as keystoneclient's ``openssl -inform PEM`` did
     (PKIZ payloads are PEM text).
     """
-    if isinstance(formatted, str):
+    text = isinstance(formatted, str)
+    if text:
         data = bytes(formatted, _encoding_for_form(inform))
-    certfile, cafile = _path(signing_cert_file_name), _path(ca_file_name)
-    if not isinstance(formatted, str):
+    # Everything here runs under the GIL, so it is kept short: the common call
+    # (str file names seen before) is one dict lookup, the names being their
+    # own _path().
+    verifier = None
+    if type(signing_cert_file_name) is str and type(ca_file_name) is str:
+        certfile, cafile = signing_cert_file_name, ca_file_name
+        verifier = _verifiers.get((certfile, cafile))
+    else:
+        certfile, cafile = _path(signing_cert_file_name), _path(ca_file_name)
+    if not text:
         data = _bytes_like(formatted)
-    verifier = _verifier(certfile, cafile)
+    if verifier is None:
+        verifier = _verifier(certfile, cafile)
     try:
         return verifier.verify(data, "pem")
     except _cmsverify.ConfigError as e:

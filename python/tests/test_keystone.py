@@ -68,6 +68,7 @@ def test_internal_errors_raise_cms_error(ks, read, tmp_path, monkeypatch):
     """Every entry point of the module turns cmsverify.InternalError into CMSError."""
     certfile, cafile, keyfile = ks("signing_cert.pem"), ks("cacert.pem"), ks("signing_key.pem")
     monkeypatch.setattr(cms, "_verifier", lambda *_: _PanickingVerifier())
+    monkeypatch.setattr(cms, "_verifiers", {})  # no cached verifier to find first
     calls = [
         lambda: cms.cms_verify(read("token.pem"), certfile, cafile),
         lambda: cms.pkiz_verify(read("token.pkiz").decode(), certfile, cafile),
