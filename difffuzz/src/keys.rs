@@ -9,6 +9,7 @@ use openssl::rsa::Padding;
 use openssl::sign::{RsaPssSaltlen, Signer};
 
 use crate::der;
+use crate::pss::{self, Pss};
 
 /// A key of the pool. The names say what each is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -192,6 +193,11 @@ impl Hash {
         }
     }
 
+    /// The digest's output length in bytes.
+    pub fn output_len(self) -> usize {
+        self.md().size()
+    }
+
     /// The digest of `data`.
     pub fn digest(self, data: &[u8]) -> Vec<u8> {
         openssl::hash::hash(self.md(), data)
@@ -205,8 +211,22 @@ impl Hash {
 pub enum Scheme {
     /// The key's ordinary scheme: RSA PKCS#1 v1.5, ECDSA, Ed25519, DSA.
     Plain,
-    /// RSASSA-PSS with MGF1 of the same digest and a salt of the digest's length.
-    Pss,
+    /// RSASSA-PSS (RSA keys; other keys sign as [`Scheme::Plain`]) with
+    /// these parameters and this form of its AlgorithmIdentifier.
+    Pss(Pss),
+}
+
+impl Scheme {
+    /// What changes the signature bytes of key `id` with `hash`: `None` for
+    /// the key's ordinary scheme, else PSS's MGF1 digest and salt length.
+    pub fn signing_params(self, id: KeyId, hash: Hash) -> Option<(Hash, u16)> {
+        match self {
+            Scheme::Pss(p) if id.family() == Family::Rsa => {
+                Some((p.mgf_hash(hash), p.salt_len(hash)))
+            }
+            _ => None,
+        }
+    }
 }
 
 /// A loaded key.
@@ -249,10 +269,10 @@ impl Pool {
             Signer::new_without_digest(pkey).and_then(|mut s| s.sign_oneshot_to_vec(data))
         } else {
             Signer::new(hash.md(), pkey).and_then(|mut s| {
-                if scheme == Scheme::Pss && id.family() == Family::Rsa {
+                if let Some((mgf, salt)) = scheme.signing_params(id, hash) {
                     s.set_rsa_padding(Padding::PKCS1_PSS)?;
-                    s.set_rsa_pss_saltlen(RsaPssSaltlen::DIGEST_LENGTH)?;
-                    s.set_rsa_mgf1_md(hash.md())?;
+                    s.set_rsa_pss_saltlen(RsaPssSaltlen::custom(i32::from(salt)))?;
+                    s.set_rsa_mgf1_md(mgf.md())?;
                 }
                 s.update(data)?;
                 s.sign_to_vec()
@@ -265,8 +285,10 @@ impl Pool {
 /// The signature AlgorithmIdentifier (DER) for a key family and digest.
 pub fn signature_algorithm(id: KeyId, hash: Hash, scheme: Scheme) -> Vec<u8> {
     match id.family() {
-        Family::Rsa if scheme == Scheme::Pss => pss_algorithm(hash),
-        Family::Rsa => der::seq(&[&der::oid(hash.rsa_oid()), &der::null()]),
+        Family::Rsa => match scheme {
+            Scheme::Pss(p) => pss::algorithm(hash, p),
+            Scheme::Plain => der::seq(&[&der::oid(hash.rsa_oid()), &der::null()]),
+        },
         Family::Ec => der::seq(&[&der::oid(hash.ecdsa_oid())]),
         Family::Ed25519 => der::seq(&[&der::oid("1.3.101.112")]),
         Family::Dsa => der::seq(&[&der::oid(match hash {
@@ -275,19 +297,6 @@ pub fn signature_algorithm(id: KeyId, hash: Hash, scheme: Scheme) -> Vec<u8> {
             _ => "2.16.840.1.101.3.4.3.2",
         })]),
     }
-}
-
-/// RSASSA-PSS-params with explicit digest, MGF1 and salt length.
-pub fn pss_algorithm(hash: Hash) -> Vec<u8> {
-    let digest = der::seq(&[&der::oid(hash.oid()), &der::null()]);
-    let mgf = der::seq(&[&der::oid("1.2.840.113549.1.1.8"), &digest]);
-    let salt = der::int(hash.digest(b"").len() as u64);
-    let params = der::seq(&[
-        &der::tlv(der::ctx(0, true), &digest),
-        &der::tlv(der::ctx(1, true), &mgf),
-        &der::tlv(der::ctx(2, true), &salt),
-    ]);
-    der::seq(&[&der::oid("1.2.840.113549.1.1.10"), &params])
 }
 
 /// The digest AlgorithmIdentifier (DER), parameters absent.

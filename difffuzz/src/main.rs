@@ -12,6 +12,7 @@ mod keys;
 mod model;
 mod mutate;
 mod oracle;
+mod pss;
 mod rng;
 mod run;
 mod sign;

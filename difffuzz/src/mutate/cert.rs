@@ -5,14 +5,13 @@
 use super::{role, target, Gen, Mutation};
 use crate::baseline::{oids, utc};
 use crate::der::{self, tag};
-use crate::keys::{Family, Hash, KeyId, Scheme};
+use crate::keys::{Hash, KeyId};
 use crate::model::*;
 use crate::rng::Rng;
 
 pub const GENERATORS: &[Gen] = &[
     (6, key),
     (4, hash),
-    (2, pss),
     (5, serial),
     (2, version),
     (6, validity),
@@ -48,22 +47,6 @@ fn hash(rng: &mut Rng) -> Mutation {
         move |s| {
             if let Some(c) = s.certs.get_mut(t) {
                 c.hash = h;
-            }
-        },
-    )
-}
-
-fn pss(rng: &mut Rng) -> Mutation {
-    let t = target(rng);
-    Mutation::new(
-        "cert.pss",
-        format!("{} signed RSASSA-PSS", role(t)),
-        move |s| {
-            let key = s.cert_signing_key(t.min(s.certs.len() - 1));
-            if let Some(c) = s.certs.get_mut(t) {
-                if key.family() == Family::Rsa {
-                    c.scheme = Scheme::Pss;
-                }
             }
         },
     )

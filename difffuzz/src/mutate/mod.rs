@@ -6,6 +6,7 @@
 mod cert;
 mod ext;
 mod msg;
+mod pss;
 
 use crate::model::Scenario;
 use crate::rng::Rng;
@@ -53,6 +54,7 @@ fn generators() -> Vec<Gen> {
     all.extend_from_slice(cert::GENERATORS);
     all.extend_from_slice(ext::GENERATORS);
     all.extend_from_slice(msg::GENERATORS);
+    all.extend_from_slice(pss::GENERATORS);
     all
 }
 

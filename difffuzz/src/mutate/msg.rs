@@ -7,6 +7,7 @@ use crate::baseline::{oids, utc};
 use crate::der::{self, tag};
 use crate::keys::{self, Hash, KeyId, Scheme};
 use crate::model::*;
+use crate::pss::Pss;
 use crate::rng::Rng;
 
 pub const GENERATORS: &[Gen] = &[
@@ -30,7 +31,7 @@ fn signer_hash(rng: &mut Rng) -> Mutation {
         for sg in &mut s.msg.signers {
             sg.hash = h;
             if pss {
-                sg.scheme = Scheme::Pss;
+                sg.scheme = Scheme::Pss(Pss::SAME);
             }
         }
     })
