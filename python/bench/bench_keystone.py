@@ -9,6 +9,7 @@ or `bash scripts/bench-python.sh`, which builds the module in release mode first
 import argparse
 import os
 import pathlib
+import statistics
 import threading
 import time
 
@@ -21,6 +22,7 @@ CERT, CA = str(K / "signing_cert.pem"), str(K / "cacert.pem")
 
 
 DISTINCT = 64
+PAIRS = 9
 
 
 def per_call(fn, seconds):
@@ -37,9 +39,11 @@ def throughput(fn, threads, seconds):
     stop = time.perf_counter() + seconds
 
     def work(i):
+        n = 0
         while time.perf_counter() < stop:
-            fn(counts[i] % DISTINCT)
-            counts[i] += 1
+            fn(n % DISTINCT)
+            n += 1
+        counts[i] = n
 
     ts = [threading.Thread(target=work, args=(i,)) for i in range(threads)]
     for t in ts:
@@ -72,13 +76,21 @@ def main():
     theirs = per_call(lambda i: original.cms_sign_token(contents[i], CERT, key), args.seconds)
     print(f"cms_sign_token, 3 KB token: cmsverify {ours * 1e6:.1f} us, keystoneclient+openssl {theirs * 1e6:.1f} us, "
           f"{theirs / ours:.0f}x faster")
-    one = throughput(lambda i: keystone.cms_verify(pems[i], CERT, CA), 1, args.seconds)
-    two = throughput(lambda i: keystone.cms_verify(pems[i], CERT, CA), 2, args.seconds)
-    print(f"throughput: 1 thread {one:.0f}/s, 2 threads {two:.0f}/s, scaling {two / one:.2f}x")
+    # 1 and 2 threads alternate, PAIRS times: on a shared 2-core machine one
+    # pair's ratio moves by +-0.2 with the neighbours, the median much less.
+    verify = lambda i: keystone.cms_verify(pems[i], CERT, CA)  # noqa: E731
+    pairs = [(throughput(verify, 1, args.seconds / 2), throughput(verify, 2, args.seconds / 2))
+             for _ in range(PAIRS)]
+    ratios = sorted(two / one for one, two in pairs)
+    one = statistics.median(p[0] for p in pairs)
+    two = statistics.median(p[1] for p in pairs)
+    ratio = statistics.median(ratios)
+    print(f"throughput: 1 thread {one:.0f}/s, 2 threads {two:.0f}/s (medians of {PAIRS} alternating pairs), "
+          f"scaling {ratio:.2f}x (median; pairs {ratios[0]:.2f}..{ratios[-1]:.2f})")
     # Issue 19's targets, reported, never asserted: a busy machine misses them.
     print(f"targets: cms_verify {verify_ratio:.0f}x keystoneclient (target >= 150x: "
-          f"{'met' if verify_ratio >= 150 else 'missed'}), 2 threads {two / one:.2f}x one "
-          f"(target >= 1.8x: {'met' if two / one >= 1.8 else 'missed'}; {os.cpu_count()} CPUs)")
+          f"{'met' if verify_ratio >= 150 else 'missed'}), 2 threads {ratio:.2f}x one "
+          f"(target >= 1.8x: {'met' if ratio >= 1.8 else 'missed'}; {os.cpu_count()} CPUs)")
 
 
 if __name__ == "__main__":
