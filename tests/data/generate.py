@@ -210,7 +210,7 @@ GEN_2125 = (0x18, b"21250101000000Z")
 class Cert:
     def __init__(self, subject, key, issuer=None, serial=None, exts=None, version=3,
                  not_before=UTC_2025, not_after=GEN_2125, sig=None, corrupt_sig=False, outer_alg=None,
-                 tbs_alg=None, version_der=None):
+                 tbs_alg=None, version_der=None, exts_tag=0x30):
         """outer_alg: DER of the outer signatureAlgorithm when it should differ
         from the one inside TBSCertificate (the signature follows the inner one).
         version_der: the version INTEGER's DER when it is neither v1 nor v3."""
@@ -230,7 +230,7 @@ class Cert:
         body += seq(tlv(not_before[0], not_before[1]), tlv(not_after[0], not_after[1]))
         body += subject + key.spki
         if exts:
-            body += ctx(3, seq(*exts))
+            body += ctx(3, tlv(exts_tag, b"".join(exts)))
         self.tbs = seq(body)
         signature = signer.sign(self.tbs, how)
         if corrupt_sig:
@@ -597,6 +597,31 @@ scenario("Q3k-signer-pss-salt-2-31", "algorithm", "PSS salt length 2^31: a negat
     lambda: pss_with(PSS_HASH, PSS_MGF, ctx(2, tlv(0x02, b"\x00\x80\x00\x00\x00"))))
 scenario("Q3i-signer-pss-salt-256", "algorithm", "PSS salt length 256 (two octets) where the signature has 32: the salt length is read whole")(
     lambda: pss_with(PSS_HASH, PSS_MGF, ctx(2, integer(256))))
+
+# A SET OF / SEQUENCE OF in primitive form: not BER (X.690 8.10, 8.12: always
+# constructed), but OpenSSL's template decoder (tasn_dec.c,
+# asn1_template_noexp_d2i) does not check the constructed bit of SET OF and
+# SEQUENCE OF, so it reads them. cmsverify refuses them as malformed
+# (compatibility item 14).
+def primitive_collection(where):
+    cert = leaf()
+    der = signed_data([Signer(cert)])
+    if where == "digestAlgorithms":
+        old = set_(alg("sha256"))
+        new = b"\x11" + old[1:]
+    else:  # signedAttrs: [0] IMPLICIT SET OF as 0x80
+        at = der.index(ctx(0, b"".join([attribute("contentType", oid(OIDS["data"])),
+                                         attribute("messageDigest", octet(digest("sha256", CONTENT)))]))[:4])
+        old = der[at:at + 4]
+        new = b"\x80" + old[1:]
+    assert der.count(old) == 1
+    return S(pem_wrap(der.replace(old, new)), cert.pem(), ROOT.pem())
+scenario("W01-digest-algorithms-primitive", "difference", "digestAlgorithms SET OF in primitive form (0x11): OpenSSL reads it, cmsverify refuses it as not BER")(
+    lambda: primitive_collection("digestAlgorithms"))
+scenario("W01b-signed-attrs-primitive", "difference", "signedAttrs [0] IMPLICIT SET OF in primitive form (0x80)")(
+    lambda: primitive_collection("signedAttrs"))
+scenario("W01c-cert-extensions-primitive", "difference", "signer certificate whose extensions SEQUENCE OF is primitive (0x10 inside [3])")(
+    lambda: basic(Cert(name(("CN", "Primitive Extensions")), (k := Key()), ROOT, exts=leaf_exts(k, ROOT_KEY), exts_tag=0x10)))
 
 def pss_hash_not_digest():
     cert = leaf()
