@@ -113,6 +113,32 @@ mod tests {
     }
 
     #[test]
+    fn new_signers_are_added_below_capacity() {
+        let (signer, ca) = (cert(SIGNER), cert(CA));
+        let cache = PathCache::new(2);
+        cache.insert(&signer, path(vec![signer.clone(), ca.clone()]));
+        cache.insert(&ca, path(vec![ca.clone()]));
+        assert!(cache.get(&signer, &[], UnixTime(150)).is_some());
+        assert!(cache.get(&ca, &[], UnixTime(150)).is_some());
+    }
+
+    #[test]
+    fn a_path_through_message_certificates_needs_them_again() {
+        let (signer, ca) = (cert(SIGNER), cert(CA));
+        let cache = PathCache::new(1);
+        let mut through = path(vec![signer.clone(), ca.clone()]);
+        through.from_message = vec![*ca.fingerprint()];
+        cache.insert(&signer, through);
+        assert!(cache.get(&signer, &[], UnixTime(150)).is_none());
+        assert!(cache
+            .get(&signer, &[signer.clone()], UnixTime(150))
+            .is_none());
+        assert!(cache
+            .get(&signer, &[signer.clone(), ca], UnixTime(150))
+            .is_some());
+    }
+
+    #[test]
     fn a_zero_capacity_cache_keeps_nothing() {
         let signer = cert(SIGNER);
         let cache = PathCache::new(0);

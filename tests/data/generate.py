@@ -1426,6 +1426,46 @@ scenario("NC04c-dirname-excluded-constructed-string", "names", "root excludes Di
                                 leaf_name=raw_name([("O", 0x2C, tlv(0x0C, b"Constr") + tlv(0x0C, b"ained"))],
                                                    [("CN", 0x0C, b"Signer")])))
 
+# Which certificates a CA's name constraints apply to (x509_vfy.c:
+# check_name_constraints): every certificate below the CA, except self-issued
+# ones other than the signer; never the CA itself.
+def nc_excluding(excl):
+    return ext("nc", seq(ctx(1, seq(DIRNAME(excl)))), True)
+
+def nc_self_issued_signer():
+    """The signer is named like its issuer, the intermediate, whose NC excludes that name."""
+    rk, ik, lk = Key(), Key(), Key()
+    root = Cert(name(("CN", "NC Root")), rk, exts=ca_exts(rk))
+    same = name(("O", "Constrained"), ("CN", "Same Name"))
+    inter = Cert(same, ik, root, exts=ca_exts(ik, rk, extra=[nc_excluding(name(("O", "Constrained")))]))
+    leaf_ = Cert(same, lk, inter, exts=leaf_exts(lk, ik))
+    return chain(inter=inter, root=root, embed=[inter], leaf_cert=leaf_)
+
+def nc_self_issued_intermediate():
+    """A self-issued intermediate (rollover: the root's name, its own key) under a root whose NC excludes that name."""
+    rk, ik, lk = Key(), Key(), Key()
+    root_name = name(("O", "Constrained"), ("CN", "Rollover Root"))
+    root = Cert(root_name, rk, exts=ca_exts(rk, extra=[nc_excluding(name(("O", "Constrained")))]))
+    inter = Cert(root_name, ik, root, exts=ca_exts(ik, rk))
+    leaf_ = Cert(name(("O", "Elsewhere"), ("CN", "Signer")), lk, inter, exts=leaf_exts(lk, ik))
+    return chain(inter=inter, root=root, embed=[inter], leaf_cert=leaf_)
+
+def nc_own_name():
+    """An intermediate whose NC excludes its own name; the signer is elsewhere."""
+    rk, ik, lk = Key(), Key(), Key()
+    root = Cert(name(("CN", "NC Root")), rk, exts=ca_exts(rk))
+    inter = Cert(name(("O", "Constrained"), ("CN", "Inter")), ik, root,
+                 exts=ca_exts(ik, rk, extra=[nc_excluding(name(("O", "Constrained")))]))
+    leaf_ = Cert(name(("O", "Elsewhere"), ("CN", "Signer")), lk, inter, exts=leaf_exts(lk, ik))
+    return chain(inter=inter, root=root, embed=[inter], leaf_cert=leaf_)
+
+scenario("NC07-self-issued-signer-checked", "names", "signer named like its issuer, whose NC excludes that name: the signer is checked even though self-issued")(
+    nc_self_issued_signer)
+scenario("NC07b-self-issued-intermediate-skipped", "names", "self-issued intermediate (the root's name, another key) under a root whose NC excludes that name: not checked")(
+    nc_self_issued_intermediate)
+scenario("NC07c-ca-own-constraints-not-applied", "names", "intermediate whose NC excludes its own name, signer elsewhere: a CA's constraints do not apply to itself")(
+    nc_own_name)
+
 def issuer_trailing_empty_rdn():
     """NM01: the leaf names its issuer as the root's subject plus an empty RDN."""
     fake = types.SimpleNamespace(subject=seq(*split_rdns(ROOT.subject), set_()), key=ROOT_KEY)
