@@ -131,7 +131,7 @@ mod tests {
         cache.insert(&signer, through);
         assert!(cache.get(&signer, &[], UnixTime(150)).is_none());
         assert!(cache
-            .get(&signer, &[signer.clone()], UnixTime(150))
+            .get(&signer, std::slice::from_ref(&signer), UnixTime(150))
             .is_none());
         assert!(cache
             .get(&signer, &[signer.clone(), ca], UnixTime(150))
