@@ -324,3 +324,23 @@ fn large_rsa_exponents_verify_and_still_catch_tampering() {
         );
     }
 }
+
+/// Name-constraint work is charged per name the certificate can present (its
+/// subject, each subject attribute, each SAN) times the CA's subtrees, before
+/// any comparison (the budget's name_constraint_checks).
+#[test]
+fn name_constraint_work_is_charged_per_name_and_subtree() {
+    // (scenario, subject + 2 attributes + SANs, subtrees)
+    for (scenario, names, subtrees) in [
+        ("E14-nc-dirname-permitted", 1 + 2, 1),
+        ("nc-email-permitted", 1 + 2 + 1, 1),
+    ] {
+        let dir = format!("tests/data/scenarios/{scenario}");
+        let v = Verifier::from_files(format!("{dir}/certfile.pem"), format!("{dir}/cafile.pem"))
+            .unwrap();
+        let message = std::fs::read(format!("{dir}/message.pem")).unwrap();
+        let (result, spent) = v.verify_measured(&message, InputForm::Pem);
+        assert!(result.is_ok(), "{scenario}: {result:?}");
+        assert_eq!(spent.name_constraint_checks, names * subtrees, "{scenario}");
+    }
+}

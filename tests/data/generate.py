@@ -442,6 +442,10 @@ scenario("Q1-cert-pss", "algorithm", "signer certificate signed by the RSA root 
     lambda: chain_signed_with("pss"))
 scenario("Q2-cert-ecdsa", "algorithm", "RSA signer certificate issued by an ECDSA P-256 root")(
     lambda: chain_signed_with("ecdsa-sha256", Key("p256")))
+scenario("Q2b-cert-ecdsa-p384", "algorithm", "RSA signer certificate issued by an ECDSA P-384 root (ecdsa-with-SHA384)")(
+    lambda: chain_signed_with("ecdsa-sha384", Key("p384")))
+scenario("Q2c-cert-ecdsa-p521", "algorithm", "RSA signer certificate issued by an ECDSA P-521 root (ecdsa-with-SHA512)")(
+    lambda: chain_signed_with("ecdsa-sha512", Key("p521")))
 scenario("E21-cert-ed25519", "algorithm", "RSA signer certificate issued by an Ed25519 root")(
     lambda: chain_signed_with("ed25519", Key("ed25519")))
 scenario("E18-dsa-signer", "difference", "DSA-2048 signer (OpenSSL accepts; cmsverify refuses DSA)")(
