@@ -344,3 +344,51 @@ fn name_constraint_work_is_charged_per_name_and_subtree() {
         assert_eq!(spent.name_constraint_checks, names * subtrees, "{scenario}");
     }
 }
+
+/// A CA's name constraints times a certificate's names: the budget stops the
+/// work before any comparison; with the budget raised, OpenSSL's own guard
+/// (NAME_CHECK_MAX, 2^20 pairs) refuses what OpenSSL refuses, and what is
+/// under it is compared.
+#[test]
+fn name_constraint_explosions_stop_at_the_budget_then_at_openssls_guard() {
+    let run = |scenario: &str, limits: Limits| {
+        let dir = format!("tests/data/scenarios/{scenario}");
+        let read = |f: &str| std::fs::read(format!("{dir}/{f}")).unwrap();
+        let v = Verifier::builder()
+            .cafile_pem(&read("cafile.pem"))
+            .and_then(|b| b.certfile_pem(&read("certfile.pem")))
+            .unwrap()
+            .limits(limits)
+            .build()
+            .unwrap();
+        v.verify_measured(&read("message.pem"), InputForm::Pem)
+    };
+    let mut raised = Limits::default();
+    raised.max_name_constraint_checks = 10_000_000;
+    // 1,100 subtrees x (1 + 2 subject entries + 1,000 SANs).
+    let (result, spent) = run("NC08-constraint-pairs-over-openssl-max", Limits::default());
+    assert!(
+        matches!(result, Err(Error::BudgetExhausted { .. })),
+        "{result:?}"
+    );
+    assert_eq!(spent.name_constraint_checks, 0);
+    let (result, spent) = run("NC08-constraint-pairs-over-openssl-max", raised.clone());
+    assert!(
+        matches!(
+            result,
+            Err(Error::Certificate {
+                problem: CertProblem::TooManyNameConstraintChecks {
+                    names: 1002,
+                    constraints: 1100
+                },
+                ..
+            })
+        ),
+        "{result:?}"
+    );
+    assert_eq!(spent.name_constraint_checks, 1003 * 1100);
+    // 300 subtrees: under 2^20 pairs, compared (none matches) and verified.
+    let (result, spent) = run("NC08b-constraint-pairs-over-budget", raised);
+    assert!(result.is_ok(), "{result:?}");
+    assert_eq!(spent.name_constraint_checks, 1003 * 300);
+}

@@ -1470,6 +1470,18 @@ scenario("NC07b-self-issued-intermediate-skipped", "names", "self-issued interme
 scenario("NC07c-ca-own-constraints-not-applied", "names", "intermediate whose NC excludes its own name, signer elsewhere: a CA's constraints do not apply to itself")(
     nc_own_name)
 
+# Name-constraint work: (subject entries + SANs) x subtrees comparisons per
+# certificate and CA. OpenSSL refuses over NAME_CHECK_MAX = 2^20 pairs
+# (X509_V_ERR_UNSPECIFIED); cmsverify's budget (250,000 by default) stops
+# before any comparison.
+def nc_explosion(subtrees, sans):
+    return constrained(excluded=[DNS(f"x{i}.example.net") for i in range(subtrees)],
+                       leaf_sans=[DNS(f"h{i}.example.org") for i in range(sans)])
+scenario("NC08-constraint-pairs-over-openssl-max", "names", "1,100 excluded subtrees x (2 subject entries + 1,000 SANs): over OpenSSL's 2^20 pairs, and over the budget")(
+    lambda: nc_explosion(1100, 1000))
+scenario("NC08b-constraint-pairs-over-budget", "difference", "300 excluded subtrees x (2 subject entries + 1,000 SANs): under OpenSSL's 2^20 pairs (it accepts), over cmsverify's budget of 250,000")(
+    lambda: nc_explosion(300, 1000))
+
 def issuer_trailing_empty_rdn():
     """NM01: the leaf names its issuer as the root's subject plus an empty RDN."""
     fake = types.SimpleNamespace(subject=seq(*split_rdns(ROOT.subject), set_()), key=ROOT_KEY)
