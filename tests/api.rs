@@ -372,7 +372,7 @@ fn name_constraint_explosions_stop_at_the_budget_then_at_openssls_guard() {
         "{result:?}"
     );
     assert_eq!(spent.name_constraint_checks, 0);
-    let (result, spent) = run("NC08-constraint-pairs-over-openssl-max", raised.clone());
+    let (result, spent) = run("NC08-constraint-pairs-over-openssl-max", raised);
     assert!(
         matches!(
             result,
