@@ -392,3 +392,26 @@ fn name_constraint_explosions_stop_at_the_budget_then_at_openssls_guard() {
     assert!(result.is_ok(), "{result:?}");
     assert_eq!(spent.name_constraint_checks, 1003 * 300);
 }
+
+/// A certificate whose issuer is nowhere is named for its place: an
+/// intermediate from the message is a CA certificate, not a trust anchor.
+#[test]
+fn an_intermediate_without_issuer_is_named_a_ca_certificate() {
+    let dir = "tests/data/scenarios/A02-intermediate-embedded";
+    let v =
+        Verifier::from_files(format!("{dir}/certfile.pem"), format!("{DIR}/cacert.pem")).unwrap();
+    let message = std::fs::read(format!("{dir}/message.pem")).unwrap();
+    let err = v.verify_form(&message, InputForm::Pem).unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            Error::Certificate {
+                role: cmsverify::CertRole::Intermediate,
+                problem: CertProblem::UnknownIssuer { .. },
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().starts_with("CA certificate"), "{err}");
+}

@@ -70,11 +70,22 @@ impl State<'_> {
     }
 }
 
+/// The role of certificate `index` of a complete path of `len` certificates.
 fn role(index: usize, len: usize) -> CertRole {
     match index {
         0 => CertRole::Signer,
         i if i + 1 == len => CertRole::Anchor,
         _ => CertRole::Intermediate,
+    }
+}
+
+/// The role of certificate `index` of a path still being built: none of its
+/// certificates is an anchor yet.
+fn open_role(index: usize) -> CertRole {
+    if index == 0 {
+        CertRole::Signer
+    } else {
+        CertRole::Intermediate
     }
 }
 
@@ -182,7 +193,7 @@ impl Search<'_> {
             if state.path.len() >= self.limits.max_path_len {
                 state.record(cert_error(
                     &cert,
-                    role(index, index + 1),
+                    open_role(index),
                     CertProblem::PathTooLong {
                         max: self.limits.max_path_len,
                     },
@@ -201,7 +212,7 @@ impl Search<'_> {
                 continue;
             }
             if let Err(problem) = self.issued_by(&cert, candidate, state.budget)? {
-                state.record(cert_error(&cert, role(index, index + 2), problem));
+                state.record(cert_error(&cert, open_role(index), problem));
                 continue;
             }
             state.path.push((candidate.clone(), cand_origin));
@@ -239,7 +250,7 @@ impl Search<'_> {
                     issuer: cert.issuer(),
                 }
             };
-            state.record(cert_error(&cert, role(index, index + 1), problem));
+            state.record(cert_error(&cert, open_role(index), problem));
         }
         Ok(None)
     }
@@ -310,5 +321,58 @@ impl Search<'_> {
                 Ok(None)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Limits;
+
+    #[test]
+    fn roles_name_the_place_in_the_path() {
+        assert_eq!(role(0, 3), CertRole::Signer);
+        assert_eq!(role(1, 3), CertRole::Intermediate);
+        assert_eq!(role(2, 3), CertRole::Anchor);
+        assert_eq!(role(0, 1), CertRole::Signer);
+        assert_eq!(open_role(0), CertRole::Signer);
+        assert_eq!(open_role(1), CertRole::Intermediate);
+    }
+
+    #[test]
+    fn the_first_of_the_most_specific_errors_is_kept() {
+        let mut budget = Budget::new(&Limits::default());
+        let mut state = State {
+            path: Vec::new(),
+            budget: &mut budget,
+            best: None,
+        };
+        let gave_up = |max| Error::Certificate {
+            cert: crate::CertId {
+                subject: format!("CN=max {max}"),
+                serial: "01".into(),
+            },
+            role: CertRole::Signer,
+            problem: CertProblem::PathTooLong { max },
+        };
+        let unknown = || Error::Certificate {
+            cert: crate::CertId {
+                subject: "CN=unknown".into(),
+                serial: "02".into(),
+            },
+            role: CertRole::Signer,
+            problem: CertProblem::UnknownIssuer {
+                issuer: "CN=nowhere".into(),
+            },
+        };
+        // Ranks: UnknownIssuer 10 < PathTooLong 20.
+        state.record(unknown());
+        state.record(gave_up(1));
+        state.record(gave_up(2));
+        state.record(unknown());
+        assert_eq!(
+            state.best.map(|e| e.to_string()),
+            Some(gave_up(1).to_string())
+        );
     }
 }
