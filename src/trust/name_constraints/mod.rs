@@ -509,4 +509,16 @@ mod tests {
             Ok(())
         );
     }
+
+    #[test]
+    fn converting_email_constraints_costs_by_their_length() {
+        // 1 + 30 / 16 + 30^2 / 256 for the long base, 1 for the short one.
+        let long = b"a-very-long-domain.example.com";
+        assert_eq!(eai_cost(&email_nc(&[long], &[b"example.com"])), 5 + 1);
+        let mut with_dns = email_nc(&[], &[long]);
+        with_dns
+            .permitted
+            .push(GeneralName::Dns(b"example.com".to_vec()));
+        assert_eq!(eai_cost(&with_dns), 5);
+    }
 }
