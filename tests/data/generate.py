@@ -924,6 +924,31 @@ def pathlen_root():
     return chain(inter=inter, root=root, embed=[inter])
 scenario("D13-root-pathlen0", "chain", "root pathLenConstraint 0 with one intermediate below")(pathlen_root)
 
+def pathlen_chain(pathlen, intermediates, self_issued_first=False):
+    """A root with pathLenConstraint `pathlen` over `intermediates` CAs (the
+    first one self-issued, the root's name with another key, if asked)."""
+    rk = Key()
+    root_name = name(("CN", f"Pathlen{pathlen} Root"))
+    root = Cert(root_name, rk, exts=ca_exts(rk, pathlen=pathlen))
+    issuer, ik_prev, inters = root, rk, []
+    for n in range(intermediates):
+        ik = Key()
+        subject = root_name if (n == 0 and self_issued_first) else name(("CN", f"Intermediate {n}"))
+        inter = Cert(subject, ik, issuer, exts=ca_exts(ik, ik_prev))
+        inters.append(inter)
+        issuer, ik_prev = inter, ik
+    lk = Key()
+    leaf_ = Cert(name(("CN", "Signer under pathlen")), lk, issuer, exts=leaf_exts(lk, ik_prev))
+    return chain(inter=issuer, root=root, embed=inters, leaf_cert=leaf_)
+scenario("D13b-root-pathlen1-one-intermediate", "chain", "root pathLenConstraint 1 with one intermediate below (exactly at the limit)")(
+    lambda: pathlen_chain(1, 1))
+scenario("D13c-root-pathlen1-two-intermediates", "chain", "root pathLenConstraint 1 with two intermediates below")(
+    lambda: pathlen_chain(1, 2))
+scenario("D13d-root-pathlen0-self-issued-intermediate", "chain", "root pathLenConstraint 0 over a self-issued intermediate (the root's name, another key): self-issued CAs do not count")(
+    lambda: pathlen_chain(0, 1, self_issued_first=True))
+scenario("D20b-root-ns-client-only", "chain", "root nsCertType SSL client only, no BC, no KU: no CA bit")(
+    lambda: bad_root(lambda k: [ext("nsCertType", ns("client")), ext("skid", octet(k.skid))]))
+
 def self_signed_signer(ca_is_self=True, eku_names=("emailProtection",)):
     k = Key()
     exts = [ext("ku", ku("digitalSignature"), True), ext("skid", octet(k.skid))]
