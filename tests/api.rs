@@ -421,3 +421,17 @@ fn an_intermediate_without_issuer_is_named_a_ca_certificate() {
     );
     assert!(err.to_string().starts_with("CA certificate"), "{err}");
 }
+
+/// `inspect` tells whether a certificate could sign S/MIME, and why not.
+#[test]
+fn inspect_names_the_smime_signing_problem() {
+    let info = |scenario: &str| {
+        let pem = std::fs::read(format!("tests/data/scenarios/{scenario}/certfile.pem")).unwrap();
+        cmsverify::inspect::certificates(&pem).unwrap()[0].info()
+    };
+    assert!(info("A01-baseline-attrs").smime_signing_problem.is_none());
+    assert!(matches!(
+        info("B01-eku-serverauth").smime_signing_problem,
+        Some(CertProblem::Purpose(_))
+    ));
+}
