@@ -252,11 +252,28 @@ mod tests {
         assert_eq!(plus_one(&[0xFF]), vec![0x00]);
         assert_eq!(plus_one(&[0xFF, 0x7F]), vec![0x80]);
         assert_eq!(plus_one(&[0x00, 0xFF]), vec![0x01, 0x00]);
+        assert_eq!(plus_one(&[0xFF, 0x7E]), vec![0xFF, 0x7F]);
         // Adjacent ids are not canonical; a gap is.
         let adjacent = Some(vec![AsIdOrRange::Id(&[5]), AsIdOrRange::Id(&[6])]);
         let gap = Some(vec![AsIdOrRange::Id(&[5]), AsIdOrRange::Id(&[7])]);
         assert!(!as_choice_canonical(Some(&adjacent)));
         assert!(as_choice_canonical(Some(&gap)));
         assert!(!as_choice_canonical(Some(&Some(vec![]))));
+    }
+
+    #[test]
+    fn inverted_ranges_are_not_canonical_anywhere_in_the_list() {
+        let inverted_first = Some(vec![
+            AsIdOrRange::Range(&[3], &[1]),
+            AsIdOrRange::Range(&[5], &[6]),
+        ]);
+        assert!(!as_choice_canonical(Some(&inverted_first)));
+        let inverted_alone = Some(vec![AsIdOrRange::Range(&[5], &[3])]);
+        assert!(!as_choice_canonical(Some(&inverted_alone)));
+        let ordered = Some(vec![
+            AsIdOrRange::Range(&[1], &[3]),
+            AsIdOrRange::Range(&[5], &[6]),
+        ]);
+        assert!(as_choice_canonical(Some(&ordered)));
     }
 }
