@@ -1795,6 +1795,11 @@ scenario("P17g-asid-leaf-noncanonical", "parity", "leaf ASIdentifiers {64500, 64
     lambda: ext_root([ext("asIds", as_range(64496, 64511), True)], [ext("asIds", as_ids(64500, 64501), True)]))
 scenario("P17h-asid-rdi-missing", "parity", "leaf ASIdentifiers rdi 7 under a root listing only asnum 64496-64511")(
     lambda: ext_root([ext("asIds", as_range(64496, 64511), True)], [ext("asIds", seq(ctx(1, seq(integer(7)))), True)]))
+scenario("P17i-asid-intermediate-without", "parity", "root asnum 64496-64511 -> intermediate without ASIdentifiers -> leaf asnum 64500 (unnested at the intermediate)")(
+    lambda: ext_chain([ext("asIds", as_range(64496, 64511), True)], [], [ext("asIds", as_ids(64500), True)]))
+scenario("P17j-asid-anchor-rdi-inherits", "parity", "root ASIdentifiers asnum 64496-64511 and rdi inherit, leaf asnum 64500 (the anchor cannot inherit either choice)")(
+    lambda: ext_root([ext("asIds", seq(ctx(0, seq(seq(integer(64496), integer(64511)))), ctx(1, null())), True)],
+                     [ext("asIds", as_ids(64500), True)]))
 scenario("P18-ku-trailing-data", "parity", "leaf keyUsage value followed by a trailing NULL inside the extension OCTET STRING")(
     lambda: basic(leaf(cn="Trailing Data Signer", ku_names=None, extra=[ext("ku", ku("digitalSignature") + null(), True)])))
 scenario("P18b-inter-nscerttype-no-bits", "parity", "intermediate (BC CA:TRUE) with nsCertType 03 01 07: unused bits but no octets")(
