@@ -197,6 +197,15 @@ mod tests {
     }
 
     #[test]
+    fn bias_adaptation_stops_at_the_rfc_3492_threshold() {
+        // delta 910 / 2 = 455 = ((BASE - TMIN) * TMAX) / 2: not above it, so
+        // no division (RFC 3492 section 6.1: "while delta > ...").
+        assert_eq!(adapt(910, 1000, false), (36 * 455) / (455 + 38));
+        assert_eq!(adapt(912, 1000, false), 36 + (36 * 13) / (13 + 38));
+        assert_eq!(adapt(700 * 100, 1, true), (36 * 200) / (200 + 38));
+    }
+
+    #[test]
     fn copies_other_labels() {
         assert_eq!(a2ulabel(b"example.com", 255).unwrap(), b"example.com");
         // Upper-case XN-- is not an A-label prefix for OpenSSL.
