@@ -197,6 +197,22 @@ mod tests {
     }
 
     #[test]
+    fn upper_case_digits_decode_as_lower_case_ones() {
+        assert_eq!(
+            a2ulabel(b"xn--BCHER-KVA.example", 255).unwrap(),
+            "BüCHER.example".as_bytes()
+        );
+    }
+
+    #[test]
+    fn basic_code_points_may_fill_the_output_exactly() {
+        assert_eq!(a2ulabel(b"xn--abc-", 4).unwrap(), b"abc");
+        assert_eq!(a2ulabel(b"xn--abc-", 3), Err(Failed));
+        assert_eq!(decode(b"abc-", 3), Ok(vec![97, 98, 99]));
+        assert_eq!(decode(b"abc-", 2), Err(Failed));
+    }
+
+    #[test]
     fn bias_adaptation_stops_at_the_rfc_3492_threshold() {
         // delta 910 / 2 = 455 = ((BASE - TMIN) * TMAX) / 2: not above it, so
         // no division (RFC 3492 section 6.1: "while delta > ...").
