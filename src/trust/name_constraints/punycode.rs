@@ -197,6 +197,11 @@ mod tests {
     }
 
     #[test]
+    fn code_points_beyond_the_bmp_take_four_bytes() {
+        assert_eq!(a2ulabel(b"xn--ls8h", 255).unwrap(), "💩".as_bytes());
+    }
+
+    #[test]
     fn upper_case_digits_decode_as_lower_case_ones() {
         assert_eq!(
             a2ulabel(b"xn--BCHER-KVA.example", 255).unwrap(),
