@@ -435,3 +435,20 @@ fn inspect_names_the_smime_signing_problem() {
         Some(CertProblem::Purpose(_))
     ));
 }
+
+/// A path through an intermediate the message carried is cached with that
+/// condition: the same message again reuses it (only the content signature is
+/// checked).
+#[test]
+fn a_path_through_a_message_intermediate_is_reused_while_the_message_carries_it() {
+    let dir = "tests/data/scenarios/A02-intermediate-embedded";
+    let v =
+        Verifier::from_files(format!("{dir}/certfile.pem"), format!("{dir}/cafile.pem")).unwrap();
+    let message = std::fs::read(format!("{dir}/message.pem")).unwrap();
+    let (first, cold) = v.verify_measured(&message, InputForm::Pem);
+    let (again, warm) = v.verify_measured(&message, InputForm::Pem);
+    assert!(first.is_ok() && again.is_ok());
+    // Cold: the signer's and the intermediate's certificates, and the
+    // message; warm: the message only.
+    assert_eq!((cold.signature_checks, warm.signature_checks), (3, 1));
+}
