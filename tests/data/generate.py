@@ -949,6 +949,21 @@ scenario("D13d-root-pathlen0-self-issued-intermediate", "chain", "root pathLenCo
 scenario("D20b-root-ns-client-only", "chain", "root nsCertType SSL client only, no BC, no KU: no CA bit")(
     lambda: bad_root(lambda k: [ext("nsCertType", ns("client")), ext("skid", octet(k.skid))]))
 
+def shared_name_dsa_and_orphan():
+    """The signer's issuer name is shared by a DSA certificate (its key cannot
+    have signed) and an RSA CA whose own issuer is nowhere: the reason is the
+    RSA CA's missing issuer, found by trying it, not the DSA key."""
+    shared = name(("CN", "Shared CA"))
+    missing = Cert(name(("CN", "Missing Root")), (mk := Key()), exts=ca_exts(mk))
+    xk, lk = Key(), Key()
+    x = Cert(shared, xk, missing, exts=ca_exts(xk))
+    y = Cert(shared, Key("dsa"), exts=[ext("bc", bc(True), True)])
+    lc = Cert(name(("CN", "Signer under a shared name")), lk, x, exts=[ext("ku", ku("digitalSignature"), True)])
+    msg = openssl_sign(lc, CONTENT, ("-noattr",), extra_certs=[y, x])
+    return S(msg, lc.pem(), ROOT.pem())
+scenario("D25b-issuer-name-shared-with-dsa", "chain", "signer's issuer name shared by a DSA certificate and an RSA CA whose issuer is nowhere: the missing issuer is the reason")(
+    shared_name_dsa_and_orphan)
+
 def self_signed_signer(ca_is_self=True, eku_names=("emailProtection",)):
     k = Key()
     exts = [ext("ku", ku("digitalSignature"), True), ext("skid", octet(k.skid))]
