@@ -297,6 +297,13 @@ mod tests {
             Some(vec![ten, eleven])
         )]));
         assert!(!addresses_canonical(&[family(&v4, Some(vec![]))]));
+        // An addressFamily of 2 or 3 octets only (IPAddressFamily_check_len).
+        assert!(addresses_canonical(&[family(&[0, 1, 1], Some(vec![ten]))]));
+        assert!(!addresses_canonical(&[family(
+            &[0, 1, 1, 1],
+            Some(vec![ten])
+        )]));
+        assert!(!addresses_canonical(&[family(&[0], Some(vec![ten]))]));
         let range = IpAddressOrRange::Range(
             Bits {
                 bytes: &[10],
