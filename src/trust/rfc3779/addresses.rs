@@ -336,6 +336,42 @@ mod tests {
         ]));
     }
 
+    fn addr(bytes: &[u8]) -> Addr {
+        let mut a = [0u8; 16];
+        a[..bytes.len()].copy_from_slice(bytes);
+        a
+    }
+
+    #[test]
+    fn ranges_that_are_prefixes_are_recognised() {
+        let p = |lo: &[u8], hi: &[u8]| range_prefix(&addr(lo), &addr(hi), 4);
+        assert_eq!(p(&[10, 0, 0, 0], &[10, 255, 255, 255]), Some(8));
+        assert_eq!(p(&[10, 0, 0, 0], &[10, 0, 0, 0]), Some(32));
+        assert_eq!(p(&[10, 0, 0, 0], &[10, 0, 0, 255]), Some(24));
+        assert_eq!(p(&[10, 0, 0, 0], &[10, 1, 255, 255]), Some(15));
+        assert_eq!(p(&[10, 0, 0, 0], &[11, 255, 255, 255]), Some(7));
+        assert_eq!(p(&[10, 0, 0, 0], &[10, 2, 255, 255]), None);
+        assert_eq!(p(&[10, 0, 0, 1], &[10, 0, 0, 255]), None);
+        assert_eq!(p(&[10, 0, 0, 0], &[12, 0, 0, 0]), None);
+    }
+
+    #[test]
+    fn full_length_addresses_and_ipv6_families_are_read() {
+        let full = Bits {
+            bytes: &[10, 0, 0, 1],
+            unused: 0,
+        };
+        assert_eq!(expand(full, 4, 0).map(|a| a[3]), Some(1));
+        let v6 = [0u8, 2];
+        assert!(addresses_canonical(&[family(
+            &v6,
+            Some(vec![
+                prefix(&[0x20, 0x01, 0x0d, 0xb8], 0),
+                prefix(&[0x20, 0x01, 0x0d, 0xba], 0)
+            ])
+        )]));
+    }
+
     #[test]
     fn prefixes_expand_with_their_unused_bits() {
         // 10.128.0.0/9: seven unused bits in 0x80.
