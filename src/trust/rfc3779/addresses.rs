@@ -353,6 +353,22 @@ mod tests {
         assert_eq!(p(&[10, 0, 0, 0], &[10, 2, 255, 255]), None);
         assert_eq!(p(&[10, 0, 0, 1], &[10, 0, 0, 255]), None);
         assert_eq!(p(&[10, 0, 0, 0], &[12, 0, 0, 0]), None);
+        // Every partial byte: 10.0.0.0 .. 10.0.0.mask is a /(32 - bits of mask).
+        let partial = [
+            (0x01, 31),
+            (0x03, 30),
+            (0x07, 29),
+            (0x0F, 28),
+            (0x1F, 27),
+            (0x3F, 26),
+            (0x7F, 25),
+        ];
+        for (mask, len) in partial {
+            assert_eq!(p(&[10, 0, 0, 0], &[10, 0, 0, mask]), Some(len), "{mask:#x}");
+        }
+        // The low bound must be 10.0.0.4, not 10.0.0.5, for a /30.
+        assert_eq!(p(&[10, 0, 0, 4], &[10, 0, 0, 7]), Some(30));
+        assert_eq!(p(&[10, 0, 0, 5], &[10, 0, 0, 6]), None);
     }
 
     #[test]
