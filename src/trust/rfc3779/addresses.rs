@@ -304,6 +304,26 @@ mod tests {
             Some(vec![ten])
         )]));
         assert!(!addresses_canonical(&[family(&[0], Some(vec![ten]))]));
+        // ... checked for an inheriting family too, when families are paired.
+        assert!(!addresses_canonical(&[
+            family(&[0, 1, 1, 1], None),
+            family(&[0, 2], Some(vec![prefix(&[0x20], 0)]))
+        ]));
+        // An inverted range before a later block.
+        let inverted = IpAddressOrRange::Range(
+            Bits {
+                bytes: &[10, 5],
+                unused: 0,
+            },
+            Bits {
+                bytes: &[10, 1],
+                unused: 0,
+            },
+        );
+        assert!(!addresses_canonical(&[family(
+            &v4,
+            Some(vec![inverted, eleven])
+        )]));
         let range = IpAddressOrRange::Range(
             Bits {
                 bytes: &[10],
