@@ -199,6 +199,8 @@ mod tests {
     #[test]
     fn code_points_beyond_the_bmp_take_four_bytes() {
         assert_eq!(a2ulabel(b"xn--ls8h", 255).unwrap(), "💩".as_bytes());
+        // U+E0001: the top bits (cp >> 18) are not zero.
+        assert_eq!(a2ulabel(b"xn--1426e", 255).unwrap(), "\u{E0001}".as_bytes());
     }
 
     #[test]
