@@ -374,6 +374,7 @@ mod tests {
         assert_eq!(p(&[10, 0, 0, 1], &[10, 0, 0, 255]), None);
         assert_eq!(p(&[10, 0, 0, 0], &[12, 0, 0, 0]), None);
         assert_eq!(p(&[10, 0, 0, 0], &[11, 0, 0, 0]), None);
+        assert_eq!(p(&[0, 0, 0, 0], &[255, 255, 255, 255]), Some(0));
         // Every partial byte: 10.0.0.0 .. 10.0.0.mask is a /(32 - bits of mask).
         let partial = [
             (0x01, 31),
