@@ -55,27 +55,33 @@ impl KeyFamily {
     /// Whether a certificate signed with `sig_oid` can have been issued by a key
     /// of this family (OpenSSL's `ossl_x509_likely_issued()` key-type test).
     pub(crate) fn can_sign(self, sig_oid: &[u8]) -> bool {
-        self.signature_problem(sig_oid).is_none()
+        self.fits(sig_oid) == Some(true)
     }
 
     /// Why a key of this family cannot have made a certificate signature
     /// labelled `sig_oid`: an algorithm OpenSSL 3.0 does not list for
     /// certificates, or one of another key type.
     pub(crate) fn signature_problem(self, sig_oid: &[u8]) -> Option<SignatureProblem> {
-        let fits = match cert_signature_kind(sig_oid) {
-            None => {
-                return Some(SignatureProblem::UnsupportedAlgorithm(oid::describe(
-                    sig_oid,
-                )))
-            }
-            Some(CertSigKind::RsaPkcs1(_)) => self == Self::Rsa,
-            Some(CertSigKind::RsaPss) => matches!(self, Self::Rsa | Self::RsaPss),
-            Some(CertSigKind::Ecdsa(_)) => self == Self::Ec,
-            Some(CertSigKind::Ed25519) => self == Self::Ed25519,
-        };
-        (!fits).then(|| SignatureProblem::KeyMismatch {
-            algorithm: oid::describe(sig_oid),
-            key: self.name(),
+        match self.fits(sig_oid) {
+            Some(true) => None,
+            None => Some(SignatureProblem::UnsupportedAlgorithm(oid::describe(
+                sig_oid,
+            ))),
+            Some(false) => Some(SignatureProblem::KeyMismatch {
+                algorithm: oid::describe(sig_oid),
+                key: self.name(),
+            }),
+        }
+    }
+
+    /// Whether `sig_oid` is a signature of this family; `None` for an OID
+    /// OpenSSL 3.0 does not list for certificates.
+    fn fits(self, sig_oid: &[u8]) -> Option<bool> {
+        Some(match cert_signature_kind(sig_oid)? {
+            CertSigKind::RsaPkcs1(_) => self == Self::Rsa,
+            CertSigKind::RsaPss => matches!(self, Self::Rsa | Self::RsaPss),
+            CertSigKind::Ecdsa(_) => self == Self::Ec,
+            CertSigKind::Ed25519 => self == Self::Ed25519,
         })
     }
 
