@@ -5,12 +5,15 @@
 # the keystonemiddleware end-to-end test), the README examples as copied and
 # the fuzz smoke run. Installs what it needs (Python venv,
 # maturin, pytest, python-keystoneclient; openssl and valgrind via apt when
-# missing). Usage: bash scripts/test.sh
+# missing). Prints each part's wall time, so a slow step shows where.
+# Usage: bash scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 for part in scripts/test-*.sh; do
     echo "==> $part"
+    start=$SECONDS
     bash "$part"
+    echo "<== $part: $((SECONDS - start)) s"
 done
-echo "==> all tests passed"
+echo "==> all tests passed in $SECONDS s"

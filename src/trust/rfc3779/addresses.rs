@@ -75,10 +75,11 @@ fn range_prefix(min: &Addr, max: &Addr, length: usize) -> Option<usize> {
         .rev()
         .take_while(|&(&a, &b)| a == 0 && b == 0xFF)
         .count();
-    // j = length - 1 - trailing, as a signed index.
+    // j = length - 1 - trailing, as a signed index; OpenSSL's j = -1 (every
+    // byte runs 00..FF, so i = 0) is the whole address space.
     let j = length.checked_sub(trailing + 1);
     match j {
-        None => return Some(i * 8),
+        None => return Some(0),
         Some(j) if i > j => return Some(i * 8),
         Some(j) if i < j => return None,
         Some(_) => {}
@@ -227,7 +228,8 @@ pub(super) fn check_addresses(path: &[Certificate]) -> Result<(), Failure> {
                 }
                 continue;
             };
-            if !check_len(fc) || !check_len(fp) {
+            // OpenSSL also checks fp's length: fp's addressFamily is fc's.
+            if !check_len(fc) {
                 return Err(unnested(i, IP));
             }
             if let Some(parent_ranges) = &fp.ranges {
