@@ -7,8 +7,9 @@
 use cmsverify::AlgorithmPolicy;
 
 use crate::baseline::oids;
+use crate::der::tag;
 use crate::keys::KeyId;
-use crate::model::{Attr, ExtValue, Scenario};
+use crate::model::{Attr, ExtValue, Name, Scenario};
 use crate::oracle::{agree, cmsverify_verdict, openssl_verdict, Class, Verdict};
 use crate::sign::Signing;
 
@@ -110,6 +111,27 @@ fn has_nc_subtree_minimum(s: &Scenario) -> bool {
         })
 }
 
+/// Certificates whose subject equals the issuer name of a certificate they
+/// did not sign.
+fn wrong_issuer_candidates(s: &Scenario) -> Vec<usize> {
+    let subjects: Vec<Vec<u8>> = s.certs.iter().map(|c| c.subject.encode()).collect();
+    let mut wrong: Vec<usize> = (0..s.certs.len())
+        .flat_map(|k| {
+            let issuer = s.issuer_name(k).encode();
+            let signed_by = s.certs[k].signed_by;
+            subjects
+                .iter()
+                .enumerate()
+                .filter(move |&(j, subject)| j != signed_by && j != k && *subject == issuer)
+                .map(|(j, _)| j)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    wrong.sort_unstable();
+    wrong.dedup();
+    wrong
+}
+
 fn content_type_differs(s: &Scenario) -> bool {
     s.msg.signers.iter().any(|sg| {
         sg.signed_attrs
@@ -205,6 +227,19 @@ pub fn classify(
             list.sort_by_key(|&i| i < 3);
         }
         if duplicates && agree(&openssl_verdict(&first.encode(signing)), ours) {
+            return Some(RULES[6]);
+        }
+        // ... or two certificates share a subject name, so a certificate's
+        // issuer name names one that did not sign it (and OpenSSL 3.0 may
+        // commit to that one): give each such other certificate a name of
+        // its own (its children follow) and OpenSSL must agree.
+        let wrong = wrong_issuer_candidates(s);
+        let mut renamed = s.clone();
+        for &j in &wrong {
+            let own = format!("difffuzz {j}");
+            renamed.certs[j].subject = Name::simple(&[(oids::CN, tag::UTF8, &own)]);
+        }
+        if !wrong.is_empty() && agree(&openssl_verdict(&renamed.encode(signing)), ours) {
             return Some(RULES[6]);
         }
         // A copy of the signer certificate (same issuer and serial, another

@@ -1023,6 +1023,20 @@ scenario("H03b-same-name-roots-no-akid", "difference", "CAfile [old root, new ro
 scenario("H03c-same-name-roots-new-first", "chain", "CAfile [new root, old root], leaf without AKID")(
     lambda: same_name_roots(False, True))
 
+def anchor_and_intermediate_same_name():
+    """The root and the intermediate it issued share one name, and the signer
+    has no AKID: its issuer name names both (difffuzz seed 20261129 case 579439)."""
+    rk, ik, lk = Key(), Key(), Key()
+    shared = name(("CN", "Shared CA Name"))
+    root = Cert(shared, rk, exts=ca_exts(rk))
+    inter = Cert(shared, ik, root, exts=ca_exts(ik, rk))
+    lc = Cert(name(("CN", "Signer under a shared name")), lk, inter,
+              exts=[ext("ku", ku("digitalSignature"), True), ext("eku", eku("emailProtection"))])
+    return chain(inter=inter, root=root, embed=[inter], leaf_cert=lc)
+scenario("H03d-anchor-and-intermediate-same-name", "difference",
+         "root and intermediate share a name, leaf without AKID, intermediate embedded")(
+    anchor_and_intermediate_same_name)
+
 # ---------------------------------------------------------------- time
 
 EXPIRED = (0x17, b"240101000000Z")
