@@ -36,6 +36,8 @@ pub enum BudgetKind {
     PathSteps,
     /// Name-constraint comparisons ([`Limits::max_name_constraint_checks`]).
     NameConstraintChecks,
+    /// RFC 3779 resources checked ([`Limits::max_resource_bytes`]).
+    ResourceBytes,
 }
 
 impl fmt::Display for BudgetKind {
@@ -45,6 +47,7 @@ impl fmt::Display for BudgetKind {
             Self::PublicKeyWork => "units of public-key work",
             Self::PathSteps => "path-building steps",
             Self::NameConstraintChecks => "name-constraint comparisons",
+            Self::ResourceBytes => "bytes of RFC 3779 resources checked",
         })
     }
 }
@@ -65,6 +68,8 @@ pub struct WorkSpent {
     pub path_steps: u64,
     /// Name-constraint comparisons.
     pub name_constraint_checks: u64,
+    /// Bytes of RFC 3779 extensions checked, counted once per path checked.
+    pub resource_bytes: u64,
 }
 
 /// The budget of one verify call, and what it learned: issuer signature
@@ -133,6 +138,15 @@ impl Budget {
     }
 
     /// The remembered verdict of `cert`'s signature under `issuer`'s key.
+    pub(crate) fn charge_resource_bytes(&mut self, bytes: u64) -> Result<(), Error> {
+        charge(
+            &mut self.spent.resource_bytes,
+            bytes,
+            self.limits.max_resource_bytes,
+            BudgetKind::ResourceBytes,
+        )
+    }
+
     pub(crate) fn issuer_verdict(
         &self,
         cert: &[u8; 32],
@@ -175,6 +189,7 @@ mod tests {
             max_public_key_work: 100,
             max_path_steps: 3,
             max_name_constraint_checks: 10,
+            max_resource_bytes: 20,
             ..Limits::default()
         }
     }
@@ -212,6 +227,11 @@ mod tests {
             exhausted(b.charge_name_checks(1)),
             Some((BudgetKind::NameConstraintChecks, 10))
         );
+        assert!(b.charge_resource_bytes(20).is_ok());
+        assert_eq!(
+            exhausted(b.charge_resource_bytes(1)),
+            Some((BudgetKind::ResourceBytes, 20))
+        );
         assert_eq!(
             b.spent(),
             WorkSpent {
@@ -219,6 +239,7 @@ mod tests {
                 public_key_work: 100,
                 path_steps: 3,
                 name_constraint_checks: 10,
+                resource_bytes: 20,
             }
         );
     }

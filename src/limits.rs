@@ -51,6 +51,12 @@ pub struct Limits {
     /// Most name-constraint comparisons in one verify call (default 250,000,
     /// as rustls-webpki).
     pub max_name_constraint_checks: u64,
+    /// Most bytes of RFC 3779 extensions (ipAddrBlocks, ASIdentifiers)
+    /// checked in one verify call, counted for the whole path each time a
+    /// path is checked (default 4 MiB; a real path holds a few hundred
+    /// bytes). Many paths through one large extension cannot multiply its
+    /// checking work beyond this.
+    pub max_resource_bytes: u64,
 }
 
 impl Limits {
@@ -78,6 +84,7 @@ impl Default for Limits {
             max_public_key_work: 12_000,
             max_path_steps: 10_000,
             max_name_constraint_checks: 250_000,
+            max_resource_bytes: 4 << 20,
         }
     }
 }

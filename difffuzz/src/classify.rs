@@ -7,9 +7,8 @@
 use cmsverify::AlgorithmPolicy;
 
 use crate::baseline::oids;
-use crate::der::tag;
 use crate::keys::KeyId;
-use crate::model::{Attr, ExtValue, Name, Scenario};
+use crate::model::{Attr, Crit, Ext, ExtValue, Scenario};
 use crate::oracle::{agree, cmsverify_verdict, openssl_verdict, Class, Verdict};
 use crate::sign::Signing;
 
@@ -111,25 +110,19 @@ fn has_nc_subtree_minimum(s: &Scenario) -> bool {
         })
 }
 
-/// Certificates whose subject equals the issuer name of a certificate they
-/// did not sign.
-fn wrong_issuer_candidates(s: &Scenario) -> Vec<usize> {
-    let subjects: Vec<Vec<u8>> = s.certs.iter().map(|c| c.subject.encode()).collect();
-    let mut wrong: Vec<usize> = (0..s.certs.len())
-        .flat_map(|k| {
+/// Certificates whose issuer name is also the subject of a certificate
+/// other than the one that signed them.
+fn ambiguous_issuer_names(s: &Scenario) -> Vec<usize> {
+    (0..s.certs.len())
+        .filter(|&k| {
             let issuer = s.issuer_name(k).encode();
             let signed_by = s.certs[k].signed_by;
-            subjects
+            s.certs
                 .iter()
                 .enumerate()
-                .filter(move |&(j, subject)| j != signed_by && j != k && *subject == issuer)
-                .map(|(j, _)| j)
-                .collect::<Vec<_>>()
+                .any(|(j, c)| j != signed_by && j != k && c.subject.encode() == issuer)
         })
-        .collect();
-    wrong.sort_unstable();
-    wrong.dedup();
-    wrong
+        .collect()
 }
 
 fn content_type_differs(s: &Scenario) -> bool {
@@ -230,16 +223,24 @@ pub fn classify(
             return Some(RULES[6]);
         }
         // ... or two certificates share a subject name, so a certificate's
-        // issuer name names one that did not sign it (and OpenSSL 3.0 may
-        // commit to that one): give each such other certificate a name of
-        // its own (its children follow) and OpenSSL must agree.
-        let wrong = wrong_issuer_candidates(s);
-        let mut renamed = s.clone();
-        for &j in &wrong {
-            let own = format!("difffuzz {j}");
-            renamed.certs[j].subject = Name::simple(&[(oids::CN, tag::UTF8, &own)]);
+        // issuer name also names one that did not sign it, and OpenSSL 3.0
+        // commits to the first it finds (the trusted store first): give
+        // each such certificate without an AKID the AKID of its issuer's key
+        // (names unchanged) and OpenSSL must agree.
+        let mut with_akid = s.clone();
+        let mut added = false;
+        for k in ambiguous_issuer_names(s) {
+            let exts = with_akid.certs[k].extensions.get_or_insert_with(Vec::new);
+            if !exts.iter().any(|e| e.oid == oids::AKID) {
+                exts.push(Ext {
+                    oid: oids::AKID,
+                    crit: Crit::Absent,
+                    value: ExtValue::Akid,
+                });
+                added = true;
+            }
         }
-        if !wrong.is_empty() && agree(&openssl_verdict(&renamed.encode(signing)), ours) {
+        if added && agree(&openssl_verdict(&with_akid.encode(signing)), ours) {
             return Some(RULES[6]);
         }
         // A copy of the signer certificate (same issuer and serial, another

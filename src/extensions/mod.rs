@@ -105,6 +105,17 @@ pub(crate) enum GeneralName {
     Other(&'static str),
 }
 
+impl GeneralName {
+    /// The bytes a comparison of this name may read.
+    pub(crate) fn byte_len(&self) -> usize {
+        match self {
+            Self::Rfc822(v) | Self::Dns(v) | Self::SmtpUtf8Mailbox { value: v, .. } => v.len(),
+            Self::Directory { canonical, .. } => canonical.len(),
+            Self::Other(_) => 0,
+        }
+    }
+}
+
 /// `NameConstraints` (RFC 5280 section 4.2.1.10).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct NameConstraints {

@@ -48,6 +48,20 @@ impl Resources {
         Ok(())
     }
 
+    /// Whether the certificate has ipAddrBlocks or ASIdentifiers.
+    pub(crate) fn is_present(&self) -> bool {
+        self.ip.is_some() || self.asid.is_some()
+    }
+
+    /// The DER size of both extension values: what checking them reads.
+    pub(crate) fn encoded_len(&self) -> usize {
+        [&self.ip, &self.asid]
+            .into_iter()
+            .flatten()
+            .map(|v| v.len())
+            .sum()
+    }
+
     /// The address families, when the certificate has ipAddrBlocks.
     pub(crate) fn ip(&self) -> Option<Decoded<Vec<IpFamily<'_>>>> {
         let raw = self.ip.as_deref()?;

@@ -270,7 +270,10 @@ pub(crate) fn check_issuer_candidate(
 /// signer's RFC 3779 resources. Returns the
 /// index of the failing certificate with the problem.
 ///
-/// The outer error is the budget running out (name constraints are charged).
+/// The outer error is the budget running out: name constraints are charged,
+/// and so is the size of the RFC 3779 extensions on the path, each time a
+/// path is checked (many paths through one large extension would otherwise
+/// repeat its checking without bound).
 pub(crate) fn check_path(
     path: &[Certificate],
     purpose: Purpose,
@@ -282,6 +285,16 @@ pub(crate) fn check_path(
     }
     if let Err(failed) = super::name_constraints::check(path, budget)? {
         return Ok(Err(failed));
+    }
+    if path
+        .first()
+        .is_some_and(|c| c.extensions().resources.is_present())
+    {
+        let bytes: usize = path
+            .iter()
+            .map(|c| c.extensions().resources.encoded_len())
+            .sum();
+        budget.charge_resource_bytes(u64::try_from(bytes).unwrap_or(u64::MAX))?;
     }
     Ok(super::rfc3779::check(path))
 }
