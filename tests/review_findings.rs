@@ -4,7 +4,8 @@
 //! `openssl` command is installed, by `openssl cms -verify` with
 //! keystoneclient's arguments and an empty SSL_CERT_DIR. Every test failed
 //! on the reviewed code (commit c57f66a). Findings 2 and 4 (work the budget
-//! did not bound) are fixed and their tests run; the others are open
+//! did not bound) and 7 (an unusable issuer called absent) are fixed and
+//! their tests run; the others are open
 //! (issue 15) and their tests are ignored with the finding's number: run
 //! them with `cargo test --test review_findings -- --ignored`.
 
@@ -303,7 +304,6 @@ fn f7_rfc3779_work_per_path_is_bounded() {
 /// is unknown (OpenSSL's own wording, but cmsverify promises the precise
 /// reason and already names unusable issuer keys and algorithms this way).
 #[test]
-#[ignore = "open: finding 7 of docs/review-2026-11-27.md (issue 15)"]
 fn f8_an_issuer_with_an_invalid_extension_is_named() {
     let mut vague = Vec::new();
     for scenario in [

@@ -15,7 +15,7 @@ use crate::algorithm::{AlgorithmIdentifier, KeyFamily, KeyProblem, PublicKey, Si
 use crate::asn1::{self, tag, Asn1Error, Reader, Tlv};
 use crate::budget::Budget;
 use crate::error::Error;
-use crate::extensions::Extensions;
+use crate::extensions::{Extensions, InvalidExtension};
 use crate::name;
 use crate::time::UnixTime;
 
@@ -476,6 +476,21 @@ impl Certificate {
             return None;
         }
         family.signature_problem(self.tbs_signature_algorithm().oid)
+    }
+
+    /// When `issuer` is this certificate's issuer by name and key identifier
+    /// but its own extensions are invalid (so it issues nothing, as in
+    /// OpenSSL): which extension (the reason to give instead of "issuer not
+    /// found").
+    pub(crate) fn invalid_issuer_extension<'a>(
+        &self,
+        issuer: &'a Certificate,
+    ) -> Option<&'a InvalidExtension> {
+        let invalid = issuer.extensions().invalid.as_ref()?;
+        (self.extensions().invalid.is_none()
+            && self.canonical_issuer() == issuer.canonical_subject()
+            && self.akid_matches(issuer))
+        .then_some(invalid)
     }
 
     /// Names and authorityKeyIdentifier agree, and neither certificate has

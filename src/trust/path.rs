@@ -171,6 +171,9 @@ impl Search<'_> {
         // A candidate named as the issuer whose key type cannot have made the
         // signature (its algorithm): the next best reason.
         let mut wrong_algorithm = None;
+        // A candidate named as the issuer whose own extensions are invalid:
+        // the reason before those two, reported on that candidate.
+        let mut invalid_issuer = None;
         for (candidate, cand_origin) in self.candidates(&cert) {
             state.budget.charge_path_step()?;
             if !cert.likely_issued_by(candidate) {
@@ -179,6 +182,11 @@ impl Search<'_> {
                 }
                 if wrong_algorithm.is_none() {
                     wrong_algorithm = cert.issuer_algorithm_problem(candidate);
+                }
+                if invalid_issuer.is_none() {
+                    invalid_issuer = cert
+                        .invalid_issuer_extension(candidate)
+                        .map(|invalid| (candidate, cand_origin, invalid.clone()));
                 }
                 continue;
             }
@@ -229,6 +237,18 @@ impl Search<'_> {
         if tried == 0 {
             // An invalid certificate has no issuer (ossl_x509_likely_issued):
             // its extension is the reason, as OpenSSL's error queue says.
+            if cert.extensions().invalid.is_none() {
+                if let Some((issuer, issuer_origin, invalid)) = invalid_issuer {
+                    let role = if issuer_origin == Origin::Trusted && issuer.is_self_signed() {
+                        CertRole::Anchor
+                    } else {
+                        CertRole::Intermediate
+                    };
+                    let problem = CertProblem::InvalidExtension(invalid);
+                    state.record(cert_error(issuer, role, problem));
+                    return Ok(None);
+                }
+            }
             let problem = if let Some(invalid) = &cert.extensions().invalid {
                 CertProblem::InvalidExtension(invalid.clone())
             } else if let Some(key) = unusable_issuer_key {
