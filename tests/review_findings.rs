@@ -4,7 +4,8 @@
 //! `openssl` command is installed, by `openssl cms -verify` with
 //! keystoneclient's arguments and an empty SSL_CERT_DIR. Every test failed
 //! on the reviewed code (commit c57f66a). Findings 2 and 4 (work the budget
-//! did not bound) and 7 (an unusable issuer called absent) are fixed and
+//! did not bound), 5 (signature algorithm parameters compared after
+//! normalisation) and 7 (an unusable issuer called absent) are fixed and
 //! their tests run; the others are open
 //! (issue 15) and their tests are ignored with the finding's number: run
 //! them with `cargo test --test review_findings -- --ignored`.
@@ -12,7 +13,10 @@
 use std::path::Path;
 use std::process::Command;
 
-use cmsverify::{BudgetKind, Error, InputForm, Limits, Verified, Verifier, WorkSpent};
+use cmsverify::{
+    BudgetKind, CertProblem, Error, InputForm, Limits, SignatureProblem, Verified, Verifier,
+    WorkSpent,
+};
 
 const DIR: &str = "tests/data/review";
 
@@ -171,10 +175,20 @@ fn f2_certificates_and_crls_fields_are_parsed() {
 /// `X509_ALGOR_cmp`, whose parameters of type SEQUENCE compare as received
 /// bytes (`ASN1_TYPE_cmp`); cmsverify compares the normalised DER.
 #[test]
-#[ignore = "open: finding 5 of docs/review-2026-11-27.md (issue 15)"]
 fn f3_outer_pss_parameters_in_ber_are_refused() {
     accepted_by_both("R3b-cert-outer-pss-params-der");
     refused_by_both("R3-cert-outer-pss-params-ber");
+    let err = cmsverify("R3-cert-outer-pss-params-ber").unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Certificate {
+                problem: CertProblem::Signature(SignatureProblem::AlgorithmMismatch),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 }
 
 // ---- Finding 4: name-constraint comparisons cost the length of the name ----------

@@ -28,10 +28,10 @@ pub struct Certificate {
 struct Inner {
     der: Box<[u8]>,
     tbs: Range<usize>,
-    /// The TBSCertificate as received, when the message was BER and
-    /// normalisation re-encoded it: the signature is checked over these
-    /// bytes (OpenSSL keeps the received encoding, `ASN1_SEQUENCE_enc`).
-    received_tbs: Option<Box<[u8]>>,
+    /// The received encoding, when the input was BER and normalisation
+    /// re-encoded the certificate: the signature is checked over its
+    /// TBSCertificate, and its signature algorithm parameters compared.
+    received: Option<Received>,
     signature_algorithm: Range<usize>,
     tbs_signature_algorithm: Range<usize>,
     signature: Range<usize>,
@@ -85,7 +85,7 @@ impl Certificate {
     /// # Errors
     /// The bytes are not a structurally valid X.509 certificate.
     pub fn from_der(der: &[u8]) -> Result<Self, Asn1Error> {
-        Self::from_der_as_received(der, None)
+        Self::from_der_as_received(der, None, 0)
     }
 
     /// Parses one BER or DER certificate (exactly `ber`, no trailing bytes),
@@ -108,19 +108,17 @@ impl Certificate {
         }
         match crate::ber::normalize(ber, max_depth)? {
             std::borrow::Cow::Borrowed(der) => Self::from_der(der),
-            std::borrow::Cow::Owned(der) => {
-                let children = element.children(max_depth)?;
-                let tbs = children.first().map(|tbs| tbs.raw);
-                Self::from_der_as_received(&der, tbs)
-            }
+            std::borrow::Cow::Owned(der) => Self::from_der_as_received(&der, Some(ber), max_depth),
         }
     }
 
-    /// Parses one certificate normalised from BER, whose TBSCertificate was
-    /// received as `received_tbs` (ignored when it equals the DER's).
+    /// Parses one certificate normalised from BER, which was received as
+    /// `received` (one element, read within `max_depth`; ignored when it
+    /// equals the DER).
     pub(crate) fn from_der_as_received(
         der: &[u8],
-        received_tbs: Option<&[u8]>,
+        received: Option<&[u8]>,
+        max_depth: usize,
     ) -> Result<Self, Asn1Error> {
         let cert = asn1::parse_one(der)?.expect(tag::SEQUENCE)?;
         let mut r = cert.reader();
@@ -181,20 +179,23 @@ impl Certificate {
         // OpenSSL's name decoder computes the canonical form and fails with it.
         let canonical_issuer = name::canonical(issuer.raw)?;
         let canonical_subject = name::canonical(subject.raw)?;
-        let received_tbs = received_tbs.filter(|&received| received != tbs.raw);
+        let received_ber = received.filter(|&received| received != der);
         // What the signature covers is part of the identity: a certificate
-        // received with another TBS encoding is another certificate.
-        let fingerprint = match received_tbs {
-            Some(received) => crate::algorithm::DigestAlgorithm::Sha256.digest(&[der, received]),
+        // received in another encoding is another certificate.
+        let fingerprint = match received_ber {
+            Some(ber) => crate::algorithm::DigestAlgorithm::Sha256.digest(&[der, ber]),
             None => crate::algorithm::DigestAlgorithm::Sha256.digest(&[der]),
         };
+        let received = received_ber
+            .map(|ber| Received::parse(ber, max_depth))
+            .transpose()?;
         let mut fp = [0u8; 32];
         fp.copy_from_slice(fingerprint.as_ref());
         Ok(Self {
             inner: Arc::new(Inner {
                 der: der.into(),
                 tbs: range_of(der, tbs.raw),
-                received_tbs: received_tbs.map(Box::from),
+                received,
                 signature_algorithm: range_of(der, sig_alg.raw),
                 tbs_signature_algorithm: range_of(der, tbs_sig_alg.raw),
                 signature: range_of(der, signature),
@@ -228,8 +229,8 @@ impl Certificate {
 
     /// The TBSCertificate the signature covers: as received.
     pub(crate) fn tbs(&self) -> &[u8] {
-        match &self.inner.received_tbs {
-            Some(received) => received,
+        match &self.inner.received {
+            Some(received) => &received.tbs,
             None => self.slice(&self.inner.tbs),
         }
     }
@@ -261,6 +262,11 @@ impl Certificate {
     pub(crate) fn signature_algorithms_agree(&self) -> bool {
         self.slice(&self.inner.signature_algorithm)
             == self.slice(&self.inner.tbs_signature_algorithm)
+            && self
+                .inner
+                .received
+                .as_ref()
+                .is_none_or(Received::parameters_agree)
     }
 
     pub(crate) fn signature(&self) -> &[u8] {
@@ -519,7 +525,7 @@ impl fmt::Debug for Certificate {
 
 impl PartialEq for Certificate {
     fn eq(&self, other: &Self) -> bool {
-        self.der() == other.der() && self.inner.received_tbs == other.inner.received_tbs
+        self.der() == other.der() && self.inner.received == other.inner.received
     }
 }
 
@@ -572,19 +578,20 @@ pub(crate) fn integer_hex(content: &[u8]) -> String {
 }
 
 /// Splits concatenated DER certificates (e.g. SignedData `certificates`);
-/// `received_tbs` holds, in order, each one's TBSCertificate as received
-/// when the message was BER.
+/// `received` holds, in order, each certificate as received when the
+/// message was BER (read within `max_depth`).
 pub(crate) fn parse_sequence(
     value: &[u8],
-    received_tbs: Option<&[&[u8]]>,
+    received: Option<&[&[u8]]>,
+    max_depth: usize,
 ) -> Result<Vec<Certificate>, Asn1Error> {
-    let mut received = received_tbs.map(<[&[u8]]>::iter);
+    let mut received = received.map(<[&[u8]]>::iter);
     Reader::new(value)
         .filter_map(|tlv| match tlv {
             // Other CertificateChoices ([0]..[3] attribute/other certificates) are skipped.
             Ok(t) if t.tag == tag::SEQUENCE => Some(match received.as_mut().map(Iterator::next) {
                 None => Certificate::from_der(t.raw),
-                Some(Some(tbs)) => Certificate::from_der_as_received(t.raw, Some(tbs)),
+                Some(Some(ber)) => Certificate::from_der_as_received(t.raw, Some(ber), max_depth),
                 // The received message has fewer certificates: cannot happen.
                 Some(None) => Err(Asn1Error::BadValue),
             }),
@@ -593,6 +600,9 @@ pub(crate) fn parse_sequence(
         })
         .collect()
 }
+
+mod received;
+use received::Received;
 
 #[cfg(test)]
 mod tests;

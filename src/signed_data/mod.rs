@@ -143,11 +143,14 @@ fn malformed(context: &'static str) -> impl Fn(Asn1Error) -> Error {
     move |problem| Error::Malformed { context, problem }
 }
 
-/// The TBSCertificate of each certificate (SEQUENCE) in the `certificates`
-/// field of a BER ContentInfo, as received, in order. The walk goes down
+/// Each certificate (SEQUENCE) in the `certificates` field of a BER
+/// ContentInfo, as received, in order. The walk goes down
 /// one branch (ContentInfo, SignedData, certificates, each certificate), so
 /// it costs a few passes over the input at most.
-fn received_tbs(ber: &[u8], max_depth: usize) -> std::result::Result<Vec<&[u8]>, Asn1Error> {
+fn received_certificates(
+    ber: &[u8],
+    max_depth: usize,
+) -> std::result::Result<Vec<&[u8]>, Asn1Error> {
     fn nth<'b>(
         e: Element<'b>,
         i: usize,
@@ -173,7 +176,7 @@ fn received_tbs(ber: &[u8], max_depth: usize) -> std::result::Result<Vec<&[u8]>,
         .children(max_depth)?
         .into_iter()
         .filter(|c| c.tag == tag::SEQUENCE)
-        .map(|c| child(c, 0).map(|tbs| tbs.raw))
+        .map(|c| Ok(c.raw))
         .collect()
 }
 
@@ -237,10 +240,10 @@ impl<'a> SignedData<'a> {
                     });
                 }
                 let received = received
-                    .map(|ber| received_tbs(ber, limits.max_nesting_depth))
+                    .map(|ber| received_certificates(ber, limits.max_nesting_depth))
                     .transpose()
                     .map_err(malformed("certificates"))?;
-                cert::parse_sequence(set.value, received.as_deref())
+                cert::parse_sequence(set.value, received.as_deref(), limits.max_nesting_depth)
                     .map_err(malformed("certificates"))?
             }
             None => Vec::new(),
