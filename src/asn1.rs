@@ -218,6 +218,47 @@ fn check_primitive(tlv: Tlv<'_>) -> Result<(), Asn1Error> {
     }
 }
 
+/// Rejects an ANY value (an attribute value, algorithm parameters) that
+/// OpenSSL's decoder refuses (`asn1_d2i_ex_primitive()`, `asn1_ex_c2i()`):
+/// a SEQUENCE or SET must be constructed and is kept as it is, as is any
+/// value of another class; end-of-contents is no value; BOOLEAN, INTEGER,
+/// ENUMERATED, NULL and OBJECT IDENTIFIER must be primitive and well formed
+/// (NULL empty, a BIT STRING's unused-bit count under 8, a BMPString of whole
+/// code units, a UniversalString of whole characters).
+pub(crate) fn check_any(tlv: Tlv<'_>) -> Result<(), Asn1Error> {
+    const ENUMERATED: u8 = 0x0A;
+    const UNIVERSAL_STRING: u8 = 0x1C;
+    const BMP_STRING: u8 = 0x1E;
+    if tlv.tag & 0xC0 != 0 {
+        return Ok(());
+    }
+    let constructed = tlv.tag & 0x20 != 0;
+    let number = tlv.tag & 0x1F;
+    let v = tlv.value;
+    let ok = match number {
+        0 => false,
+        0x10 | 0x11 => constructed,
+        _ if constructed => {
+            ![tag::BOOLEAN, tag::INTEGER, ENUMERATED, tag::NULL, tag::OID].contains(&number)
+        }
+        tag::NULL => v.is_empty(),
+        tag::BIT_STRING => v.first().is_some_and(|&unused| unused < 8),
+        BMP_STRING => v.len().is_multiple_of(2),
+        UNIVERSAL_STRING => v.len().is_multiple_of(4),
+        ENUMERATED => check_primitive(Tlv {
+            tag: tag::INTEGER,
+            ..tlv
+        })
+        .is_ok(),
+        _ => check_primitive(tlv).is_ok(),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(Asn1Error::BadValue)
+    }
+}
+
 /// Parses the header of a DER element: `(tag, header length, value length)`.
 fn header(bytes: &[u8]) -> Result<(u8, usize, usize), Asn1Error> {
     let (&tag, rest) = bytes.split_first().ok_or(Asn1Error::Truncated)?;
@@ -421,5 +462,45 @@ mod tests {
         push_tlv(&mut der, tag::OCTET_STRING, &value);
         assert_eq!(&der[..4], &[0x04, 0x82, 0x01, 0x2C]);
         assert_eq!(parse_one(&der).unwrap().value, &value[..]);
+    }
+
+    #[test]
+    fn any_values_follow_openssls_decoder() {
+        let any = |raw: &[u8]| check_any(parse_one(raw).unwrap()).is_ok();
+        for ok in [
+            &[0x05, 0x00][..],
+            &[0x02, 0x01, 0x05],
+            &[0x0A, 0x01, 0x01],
+            &[0x01, 0x01, 0xFF],
+            &[0x03, 0x02, 0x07, 0x80],
+            &[0x1E, 0x02, 0x00, 0x41],
+            &[0x1C, 0x04, 0x00, 0x00, 0x00, 0x41],
+            &[0x30, 0x03, 0x02, 0x01, 0x05],
+            &[0x31, 0x00],
+            &[0xA0, 0x01, 0xFF],
+            &[0x80, 0x00],
+            &[0x0C, 0x01, 0xFF],
+        ] {
+            assert!(any(ok), "{ok:02x?}");
+        }
+        for bad in [
+            &[0x05, 0x01, 0x00][..],
+            &[0x02, 0x02, 0x00, 0x05],
+            &[0x02, 0x00],
+            &[0x0A, 0x02, 0xFF, 0x80],
+            &[0x01, 0x02, 0x00, 0xFF],
+            &[0x06, 0x02, 0x80, 0x01],
+            &[0x03, 0x01, 0x08],
+            &[0x03, 0x00],
+            &[0x1E, 0x01, 0x41],
+            &[0x1C, 0x02, 0x00, 0x41],
+            &[0x10, 0x00],
+            &[0x11, 0x00],
+            &[0x00, 0x00],
+            &[0x22, 0x03, 0x02, 0x01, 0x05],
+            &[0x25, 0x00],
+        ] {
+            assert!(!any(bad), "{bad:02x?}");
+        }
     }
 }

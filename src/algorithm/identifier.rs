@@ -2,7 +2,7 @@
 //! key families and the signature algorithms of certificates.
 
 use super::{DigestAlgorithm, SignatureProblem};
-use crate::asn1::{tag, Asn1Error, Tlv};
+use crate::asn1::{self, tag, Asn1Error, Tlv};
 use crate::oid;
 
 /// `AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }`
@@ -19,7 +19,14 @@ impl<'a> AlgorithmIdentifier<'a> {
     pub(crate) fn parse(tlv: Tlv<'a>) -> Result<Self, Asn1Error> {
         let mut r = tlv.expect(tag::SEQUENCE)?.reader();
         let oid = r.expect(tag::OID)?.value;
-        let params = if r.is_empty() { None } else { Some(r.any()?) };
+        // Parameters are an ANY: OpenSSL's decoder checks the value's type.
+        let params = if r.is_empty() {
+            None
+        } else {
+            let params = r.any()?;
+            asn1::check_any(params)?;
+            Some(params)
+        };
         r.finish()?;
         Ok(Self { oid, params })
     }

@@ -61,13 +61,14 @@ fn der_order(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
         .then(a.len().cmp(&b.len()))
 }
 
-/// The structure of one attribute set: SEQUENCEs of an OID and a SET.
+/// The structure of one attribute set: SEQUENCEs of an OID and a SET of
+/// values, each an ANY as OpenSSL decodes it ([`asn1::check_any`]).
 pub(super) fn validate_attributes(set: Tlv<'_>) -> Result<(), Asn1Error> {
     for attr in set.reader() {
         let mut r = attr?.expect(tag::SEQUENCE)?.reader();
         r.expect(tag::OID)?;
         for value in r.expect(tag::SET)?.reader() {
-            value?;
+            asn1::check_any(value?)?;
         }
         r.finish()?;
     }
